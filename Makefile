@@ -1,0 +1,52 @@
+# Caseflow: `make run` to try it, `make test` to test it. See README.md.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+# make run and make test work on a developer's machine; production settings are
+# the default everywhere else (docker-compose.yml, a server's environment).
+export CASEFLOW_ENV ?= development
+
+.PHONY: help install install-dev run test migrate demo messages clean
+
+help:
+	@echo "make run    install, migrate, load demo data, start web + worker + beat"
+	@echo "make test   the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when a requirements file changed.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+migrate: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=true $(BIN)/python manage.py seed_demo
+
+run: demo
+	@echo "Caseflow on http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)"
+	DEBUG=true $(BIN)/honcho --procfile Procfile.dev start
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+# Regenerate the Dutch catalogue after changing texts (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages --locale nl --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py compilemessages --locale nl --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseflowConfig(AppConfig):
+    default = True
+    name = "caseflow"
+    verbose_name = _("Caseflow")
+
+    def ready(self) -> None:
+        from caseflow.roles import sync_role_groups
+
+        post_migrate.connect(sync_role_groups, dispatch_uid="caseflow.sync_role_groups")
+
+
+# Imported through its module, and marked not default, so that "caseflow" in
+# INSTALLED_APPS still means CaseflowConfig.
+class CaseflowAdminConfig(admin_apps.AdminConfig):
+    """The admin site, open to team leads (directory data) and administrators."""
+
+    default = False
+
+    default_site = "caseflow.admin_site.CaseflowAdminSite"

@@ -1,0 +1,59 @@
+"""The roles of the helpline and what each may do.
+
+Roles are Django groups whose permissions are kept in step with ROLE_PERMISSIONS
+after every migrate, so the code is the single place that says what a role may
+do. Administrators are superusers; they manage accounts in the admin site.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+ADVISOR = "Adviseur"
+TEAM_LEAD = "Teamleider"
+
+# "app_label.codename" per role. Later apps add their models' permissions here.
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    ADVISOR: set(),
+    TEAM_LEAD: set(),
+}
+
+
+def _permissions(names: set[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    found = Permission.objects.select_related("content_type").filter(
+        codename__in={codename for _, codename in wanted}
+    )
+    return [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Create the role groups and give them exactly the permissions listed above.
+
+    Connected to post_migrate for every app, because each app's permissions
+    only exist once that app has been migrated.
+    """
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(_permissions(names))
+
+
+def user_roles(user) -> frozenset[str]:
+    """The role names of a user, read once per user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_caseflow_roles"):
+        user._caseflow_roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._caseflow_roles
+
+
+def is_advisor(user) -> bool:
+    return user.is_active and ADVISOR in user_roles(user)
+
+
+def is_team_lead(user) -> bool:
+    return user.is_active and TEAM_LEAD in user_roles(user)
+
+
+def is_administrator(user) -> bool:
+    return user.is_active and user.is_superuser

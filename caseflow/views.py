@@ -1,0 +1,39 @@
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from caseflow.health import service_states
+
+security_log = logging.getLogger("caseflow.security")
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "caseflow/start.html")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    services = service_states()
+    healthy = all(state["ok"] for state in services.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **services},
+        status=200 if healthy else 503,
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403 page; every refusal is logged with the user's id, never their name."""
+    security_log.warning(
+        "forbidden user_id=%s method=%s path=%s",
+        getattr(request.user, "pk", None),
+        request.method,
+        request.path,
+    )
+    return render(request, "403.html", status=403)

@@ -1,0 +1,1 @@
+"""Consent records per purpose and recipient, the disclosure gate and the disclosure log."""

@@ -1,0 +1,1 @@
+"""The loket directory, the recommendation rules and referrals with their lifecycle."""
