@@ -153,7 +153,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Broker, tasks and cache ------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
-BROKER_DIR = VAR_DIR / "broker"
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -169,9 +168,12 @@ if REDIS_URL:
     }
 else:
     # The embedded default: a broker made of files, shared by every process of
-    # `make run` without any server.
+    # `make run` without any server. Celery does not create the folders itself.
+    BROKER_DIR, RESULTS_DIR = VAR_DIR / "broker", VAR_DIR / "celery-results"
+    for folder in (BROKER_DIR, RESULTS_DIR):
+        folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery-results'}"
+    CELERY_RESULT_BACKEND = f"file://{RESULTS_DIR}"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
