@@ -129,6 +129,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Database ---------------------------------------------------------------
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'caseflow.sqlite3'}")
+if PRODUCTION and env_str("DATABASE_URL") is None:
+    # The embedded SQLite file would quietly give every container its own data.
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except ValueError as error:
@@ -153,19 +156,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Broker, tasks and cache ------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
+if PRODUCTION and not REDIS_URL:
+    # A filesystem broker in one container is never seen by a worker in another.
+    raise ImproperlyConfigured("REDIS_URL must point at Redis in production.")
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     # A task unacknowledged this long is delivered again; tasks are idempotent.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "caseflow",
-        }
-    }
 else:
     # The embedded default: a broker made of files, shared by every process of
     # `make run` without any server. Celery does not create the folders itself.
@@ -179,7 +178,6 @@ else:
         "data_folder_out": str(BROKER_DIR),
         "store_processed": False,
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
@@ -257,9 +255,11 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     # Health checks come from inside the cluster over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # An operator trying a first deployment can shorten these; a browser
+    # remembers HSTS for SECURE_HSTS_SECONDS.
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     # The TLS-terminating proxy in front of gunicorn tells us the scheme.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Variables of this test process that must not leak into the checked one.
 SETTINGS_UNDER_TEST = {
     "CASEFLOW_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL",
 }  # fmt: skip
 GOOD_SECRET = "k3J9vQ2mX8pL5nR7tY1wZ4aB6cD0eF2gH5jK8lM1nP4qS7uV0xW3yZ6"
 
@@ -32,7 +32,14 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-PRODUCTION = {"CASEFLOW_ENV": "production", "SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "caseflow.example"}
+PRODUCTION = {
+    "CASEFLOW_ENV": "production",
+    "SECRET_KEY": GOOD_SECRET,
+    "ALLOWED_HOSTS": "caseflow.example",
+    # `check` does not connect, so these need not be running.
+    "DATABASE_URL": "postgres://caseflow@db.invalid:5432/caseflow",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
+}
 
 
 def test_check_deploy_reports_nothing_in_production():
@@ -55,6 +62,8 @@ def test_production_is_the_default_mode():
         ({"SECRET_KEY": "change-me"}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": "django-insecure-" + "x1y2z3" * 10}, "SECRET_KEY must be set"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must name"),
+        ({"DATABASE_URL": ""}, "DATABASE_URL must point at PostgreSQL"),
+        ({"REDIS_URL": ""}, "REDIS_URL must point at Redis"),
         ({"DEBUG": "perhaps"}, "DEBUG='perhaps' is not a boolean"),
     ],
 )
