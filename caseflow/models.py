@@ -1,5 +1,10 @@
+from __future__ import annotations
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,3 +27,149 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Topic(models.Model):
+    """What a call is about (thuiszitten, OPP, toelating, ...): directory data that
+    team leads keep in the admin site, so a new theme needs no release."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("in use"), default=True, help_text=_("Retired topics stay on old cases."))
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REFERRED = "referred", _("Referred")
+    AWAITING_CALLBACK = "awaiting_callback", _("Waiting for call-back")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = tuple(status for status in CaseStatus if status != CaseStatus.CLOSED)
+
+
+class CloseReason(models.TextChoices):
+    ANSWERED = "answered", _("Question answered")
+    REFERRED = "referred", _("Referred, no further role for us")
+    NO_CONTACT = "no_contact", _("No contact any more")
+    DUPLICATE = "duplicate", _("Duplicate of another case")
+    OTHER = "other", _("Other (explain)")
+
+
+class AtHome(models.TextChoices):
+    """Is the child at home without school (thuiszitten)?"""
+
+    NO = "no", _("No")
+    AT_RISK = "at_risk", _("At risk")
+    YES = "yes", _("Yes")
+
+
+# A child at home longer than this is a priority (the onderwijsconsulent's threshold).
+AT_HOME_ALERT_WEEKS = 4
+
+
+def weeks_since(day, today=None) -> int | None:
+    if day is None:
+        return None
+    today = today or timezone.localdate()
+    return max((today - day).days // 7, 0)
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self) -> CaseQuerySet:
+        return self.exclude(status=CaseStatus.CLOSED)
+
+
+class Case(models.Model):
+    """One child's story with the helpline, over all the calls about it.
+
+    The facts that lists and dashboards filter on (last contact, at home) are
+    kept here by the services that log calls, so that caseflow's own pages
+    never need to look into the apps that feed it.
+    """
+
+    reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus, default=CaseStatus.NEW)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_cases",
+    )
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="cases")
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason, blank=True)
+    close_note = models.CharField(_("closing note"), max_length=300, blank=True)
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    at_home = models.CharField(_("at home without school"), max_length=10, choices=AtHome, default=AtHome.NO)
+    at_home_since = models.DateField(_("at home since"), null=True, blank=True)
+    # Optimistic lock: every save through the services compares and raises it.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[topics])
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_contact_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["owner", "status", "-last_contact_at"], name="case_owner_status_contact"),
+            models.Index(fields=["status", "-last_contact_at"], name="case_status_contact"),
+            models.Index(
+                fields=["at_home", "at_home_since"], name="case_at_home", condition=~Q(at_home="no")
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="case_closed_has_reason",
+                condition=~Q(status="closed") | (Q(closed_at__isnull=False) & ~Q(close_reason="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("case_detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+    @property
+    def weeks_at_home(self) -> int | None:
+        return weeks_since(self.at_home_since) if self.at_home == AtHome.YES else None
+
+    @property
+    def at_home_alert(self) -> bool:
+        weeks = self.weeks_at_home
+        return weeks is not None and weeks > AT_HOME_ALERT_WEEKS
+
+
+class CaseReferenceCounter(models.Model):
+    """The last case number handed out per year; one row per year, locked while counting."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"

@@ -12,10 +12,26 @@ from django.contrib.auth.models import Group, Permission
 ADVISOR = "Adviseur"
 TEAM_LEAD = "Teamleider"
 
+# What every case worker may do: find, open and follow any case, log calls.
+_CASE_WORK = {
+    "caseflow.view_case",
+    "caseflow.add_case",
+    "caseflow.change_case",
+    "caseflow.view_topic",
+    "intake.view_call",
+    "intake.add_call",
+    "intake.view_caller",
+    "intake.add_caller",
+    "intake.change_caller",
+    "intake.view_child",
+    "intake.change_child",
+}
+
 # "app_label.codename" per role. Later apps add their models' permissions here.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    ADVISOR: set(),
-    TEAM_LEAD: set(),
+    ADVISOR: _CASE_WORK,
+    # Team leads also keep the directory data in the admin site.
+    TEAM_LEAD: _CASE_WORK | {"caseflow.add_topic", "caseflow.change_topic"},
 }
 
 

@@ -9,6 +9,7 @@ otherwise. See README.md for the table of variables.
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_filters",
     "simple_history",
     "caseflow",
     "intake",
@@ -221,6 +223,13 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
 # When the advice line is open; call-backs are planned inside these hours.
 OFFICE_HOURS = env_time_range("OFFICE_HOURS", "10:00-13:00")
 OFFICE_DAYS = env_weekdays("OFFICE_DAYS", "mon,tue,wed,thu,fri")
+
+# --- Cases ------------------------------------------------------------------
+
+# Case references read PREFIX-YEAR-NUMBER, e.g. OO-2026-0042.
+CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "OO")
+if not re.fullmatch(r"[A-Z]{1,5}", CASE_REFERENCE_PREFIX):
+    raise ImproperlyConfigured("CASE_REFERENCE_PREFIX must be 1 to 5 capital letters, e.g. OO.")
 
 # --- Static files -----------------------------------------------------------
 

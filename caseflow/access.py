@@ -1,0 +1,27 @@
+"""One place that fetches a case for a view and checks the user may do this to it.
+
+All advisors and team leads work on all cases (a repeat caller may reach any
+advisor), so the check is the role's permission; refusals raise
+PermissionDenied, which the 403 handler logs.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from caseflow.models import Case
+
+VIEW_CASE = "caseflow.view_case"
+CHANGE_CASE = "caseflow.change_case"
+
+
+def require_permission(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def case_for(request: HttpRequest, reference: str, *, permission: str = VIEW_CASE) -> Case:
+    require_permission(request, permission)
+    return get_object_or_404(Case.objects.select_related("owner"), reference=reference)

@@ -1,0 +1,178 @@
+"""Every write to a case: one transaction each, history with the acting user.
+
+Edits carry the version the user saw (optimistic locking). The row is locked,
+the version compared and raised in the same transaction, so of two advisors
+saving the same case the second is told, and nothing of the first is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caseflow.models import OPEN_STATUSES, AtHome, Case, CaseReferenceCounter, CaseStatus, CloseReason, Topic, User
+
+
+class ConcurrentEditError(Exception):
+    """Someone saved the case after the user opened it; their edit was not applied."""
+
+    def __init__(self, case: Case):
+        self.case = case
+        latest = case.history.select_related("history_user").first()
+        self.changed_by = latest.history_user if latest else None
+        self.changed_at = latest.history_date if latest else None
+        super().__init__(f"case {case.pk} is at version {case.version}")
+
+    def message(self) -> str:
+        when = timezone.localtime(self.changed_at).strftime("%H:%M") if self.changed_at else "?"
+        who = str(self.changed_by) if self.changed_by else _("a colleague")
+        return _(
+            "%(who)s changed this case at %(when)s, after you opened it. Your changes have not "
+            "been saved; they are still in the form below. Check the case and save again."
+        ) % {"who": who, "when": when}
+
+
+def _save(case: Case, by: User | None, **kwargs) -> None:
+    case._history_user = by
+    case.save(**kwargs)
+
+
+def case_reference_next(*, year: int) -> str:
+    """The next reference of the year, e.g. OO-2026-0042; numbers never repeat.
+
+    The year's counter row is locked, so two advisors opening cases at the same
+    moment get different numbers; must run inside the caller's transaction.
+    """
+    CaseReferenceCounter.objects.bulk_create([CaseReferenceCounter(year=year)], ignore_conflicts=True)
+    counter = CaseReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{counter.last_number:04d}"
+
+
+@transaction.atomic
+def case_open(
+    *,
+    by: User,
+    owner: User | None,
+    topics: Iterable[Topic] = (),
+    summary: str = "",
+    opened_at: datetime | None = None,
+) -> Case:
+    opened_at = opened_at or timezone.now()
+    case = Case(
+        reference=case_reference_next(year=timezone.localtime(opened_at).year),
+        owner=owner,
+        summary=summary,
+        opened_at=opened_at,
+    )
+    _save(case, by)
+    case.topics.set(topics)
+    return case
+
+
+def case_lock(*, case_id: int, expected_version: int | None = None) -> Case:
+    """The case row, locked until the transaction ends; checks the version if given."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise ConcurrentEditError(case)
+    return case
+
+
+def case_mark_changed(*, case: Case) -> None:
+    """Raise the version after an edit of the case's details kept elsewhere (child,
+    caller), so that a colleague's form opened before it cannot overwrite them."""
+    case.version += 1
+    case.skip_history_when_saving = True
+    try:
+        case.save(update_fields=["version"])
+    finally:
+        del case.skip_history_when_saving
+
+
+@transaction.atomic
+def case_update(
+    *, case: Case, expected_version: int, by: User, summary: str, topics: Iterable[Topic], owner: User | None
+) -> Case:
+    case = case_lock(case_id=case.pk, expected_version=expected_version)
+    case.summary, case.owner = summary, owner
+    case.version += 1
+    _save(case, by)
+    case.topics.set(topics)
+    return case
+
+
+# Which status a user may move an open case to; closing and reopening have their own services.
+_OPEN_TRANSITIONS = {status: set(OPEN_STATUSES) - {status, CaseStatus.NEW} for status in OPEN_STATUSES}
+
+
+@transaction.atomic
+def case_set_status(*, case: Case, expected_version: int, by: User, status: str) -> Case:
+    case = case_lock(case_id=case.pk, expected_version=expected_version)
+    if status not in _OPEN_TRANSITIONS.get(case.status, set()):
+        raise ValidationError(
+            _("A case cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": case.get_status_display(), "new": CaseStatus(status).label},
+            code="invalid_transition",
+        )
+    case.status = status
+    case.version += 1
+    _save(case, by)
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, expected_version: int, by: User, reason: str, note: str = "") -> Case:
+    case = case_lock(case_id=case.pk, expected_version=expected_version)
+    if not case.is_open:
+        raise ValidationError(_("This case is already closed."), code="already_closed")
+    if reason not in CloseReason.values:
+        raise ValidationError(_("Choose why the case is closed."), code="reason_required")
+    if reason == CloseReason.OTHER and not note.strip():
+        raise ValidationError(_("Explain why the case is closed."), code="note_required")
+    case.status, case.close_reason, case.close_note = CaseStatus.CLOSED, reason, note.strip()
+    case.closed_at = timezone.now()
+    case.version += 1
+    _save(case, by)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, expected_version: int, by: User) -> Case:
+    case = case_lock(case_id=case.pk, expected_version=expected_version)
+    if case.is_open:
+        raise ValidationError(_("This case is open already."), code="already_open")
+    case.status = CaseStatus.IN_PROGRESS
+    case.closed_at, case.close_reason, case.close_note = None, "", ""
+    case.version += 1
+    _save(case, by)
+    return case
+
+
+def case_record_contact(
+    *, case: Case, by: User, contact_at: datetime, at_home: str, at_home_since: date | None
+) -> Case:
+    """Keep the case's facts in step with a newly logged contact.
+
+    Called by the service that logs the contact, inside its transaction, on a
+    case it locked. A contact logged after the fact (an e-mail from last week)
+    does not overwrite what a later call said. The version is not raised: a
+    contact touches none of the fields of the case's edit form, and an advisor
+    editing the summary while a colleague logs a call should not be refused.
+    """
+    had_contact = case.last_contact_at is not None
+    if not had_contact or contact_at >= case.last_contact_at:
+        case.last_contact_at = contact_at
+        case.at_home = at_home
+        case.at_home_since = at_home_since if at_home != AtHome.NO else None
+    if had_contact and case.status == CaseStatus.NEW:
+        # A second contact: the case is being worked on.
+        case.status = CaseStatus.IN_PROGRESS
+    _save(case, by)
+    return case

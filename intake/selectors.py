@@ -1,0 +1,102 @@
+"""Reads of the intake: finding a case while the parent is on the line, spotting a
+duplicate before it is made, and the case lists.
+
+Every function returns querysets with what their pages show joined or
+prefetched, so a page runs the same few queries for 1 row or 1,000.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from caseflow.models import Case
+from intake.models import Caller, Child
+from intake.normalise import phone_e164_or_none, search_key
+
+SEARCH_LIMIT = 20
+# Longer input is cut: nobody types a name or number this long, and a pasted
+# page of text must not become a slow query.
+SEARCH_MAX_LENGTH = 100
+# Below a trigram a "contains" search cannot use the index; match the start instead.
+FRAGMENT_MIN_LENGTH = 3
+
+_REFERENCE = re.compile(r"^(?:(?P<prefix>[A-Z]{1,5})[\s-]*)?(?P<year>\d{4})[\s-]+(?P<number>\d{1,7})$")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    kind: str  # "phone", "reference", "name" or "" (nothing to search for)
+    cases: list[Case]
+
+
+def cases_for_lists() -> QuerySet[Case]:
+    """Cases with what a list row shows: owner, child, callers and topics."""
+    return Case.objects.select_related("owner", "child").prefetch_related(
+        "topics", Prefetch("callers", queryset=Caller.objects.order_by("created_at", "id"))
+    )
+
+
+def reference_from(text: str) -> str | None:
+    """OO-2026-0042 from "oo 2026 42", "2026-42" or "OO-2026-0042"; None if it is not one."""
+    match = _REFERENCE.match(text.strip().upper())
+    if not match:
+        return None
+    prefix = match["prefix"] or settings.CASE_REFERENCE_PREFIX
+    return f"{prefix}-{match['year']}-{int(match['number']):04d}"
+
+
+def case_search(query: str) -> SearchResult:
+    """Find cases by phone number (any notation), case reference or part of a name.
+
+    Open cases come first, then the most recently contacted. Any input is safe:
+    it only ever reaches the database as a bound parameter.
+    """
+    text = query.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+    reference = reference_from(text)
+    if reference:
+        return SearchResult(text, "reference", _first(Case.objects.filter(reference=reference)))
+    phone = phone_e164_or_none(text)
+    if phone:
+        matches = Caller.objects.filter(Q(phone=phone) | Q(phone_alt=phone)).values("case_id")
+        return SearchResult(text, "phone", _first(Case.objects.filter(pk__in=matches)))
+    key = search_key(text)
+    if not key:
+        return SearchResult(text, "", [])
+    return SearchResult(text, "name", _first(_cases_named(key)))
+
+
+def _cases_named(key: str) -> QuerySet[Case]:
+    lookup = "search_name__contains" if len(key) >= FRAGMENT_MIN_LENGTH else "search_name__startswith"
+    by_caller = Caller.objects.filter(**{lookup: key}).values("case_id")
+    by_child = Child.objects.filter(**{lookup: key}).values("case_id")
+    return Case.objects.filter(Q(pk__in=by_caller) | Q(pk__in=by_child))
+
+
+def _first(cases: QuerySet[Case]) -> list[Case]:
+    open_first = F("closed_at").asc(nulls_first=True)
+    ordered = cases_for_lists().filter(pk__in=cases.values("pk")).order_by(
+        open_first, F("last_contact_at").desc(nulls_last=True), "-pk"
+    )
+    return list(ordered[:SEARCH_LIMIT])
+
+
+def open_cases_like(
+    *, phones: list[str], child_first_name: str, birth_date: date | None, birth_year: int | None
+) -> list[Case]:
+    """Open cases that a new case would duplicate: the same phone number, or a
+    child with the same first name and year of birth."""
+    same_phone = Q(callers__phone__in=phones) | Q(callers__phone_alt__in=phones) if phones else Q(pk__in=[])
+    year = birth_date.year if birth_date else birth_year
+    same_child = (
+        Q(child__search_name=search_key(child_first_name), child__birth_year=year)
+        if child_first_name and year
+        else Q(pk__in=[])
+    )
+    matches = Case.objects.open().filter(same_phone | same_child).values("pk")
+    return list(cases_for_lists().filter(pk__in=matches).order_by("-last_contact_at")[:5])
