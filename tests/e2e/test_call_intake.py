@@ -1,0 +1,75 @@
+"""In a real browser: an advisor logs a first call, and the parent's second call,
+with the number typed another way, lands on the same case."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from caseflow import roles
+from intake.models import Call, CallDraft
+from tests.factories import UserFactory
+
+
+def test_a_repeat_caller_typed_differently_lands_on_their_case(
+    page: Page, transactional_db, sign_in, requests_to_other_hosts
+):
+    sign_in(UserFactory(username="anna", first_name="Anna", role=roles.ADVISOR))
+
+    # First call: the search box has the focus, the number finds nothing.
+    page.goto("/gesprek/")
+    search = page.get_by_label("Zoek een zaak: telefoonnummer, naam of zaaknummer")
+    expect(search).to_be_focused()
+    search.fill("06-12345678")
+    expect(page.get_by_test_id("no-results")).to_be_visible()
+
+    page.locator("#id_beller-name").fill("Fatima el Amrani")
+    page.get_by_label("Telefoon", exact=True).fill("06-12345678")
+    page.get_by_label("Voornaam of initialen").fill("Yara")
+    page.get_by_label("Geboortejaar").fill("2014")
+    page.get_by_label("Schoolsoort").select_option(label="Primair onderwijs (PO)")
+    page.get_by_label("Leerkracht").check()
+    page.get_by_label("Aantekeningen").fill("School biedt geen extra ondersteuning.")
+    # Keyboard-first: Ctrl+S saves the call.
+    page.keyboard.press("Control+s")
+
+    expect(page.get_by_test_id("case-reference")).to_have_text(re.compile(r"^OO-\d{4}-0001$"))
+    reference = page.get_by_test_id("case-reference").inner_text()
+    expect(page.get_by_test_id("timeline-call")).to_have_count(1)
+
+    # Second call, weeks later: the number as the parent now says it.
+    page.goto("/gesprek/")
+    page.keyboard.press("Control+k")
+    page.keyboard.type("+31 6 12345678")
+    results = page.get_by_test_id("search-results")
+    expect(results).to_contain_text(reference)
+    expect(results).to_contain_text("Fatima el Amrani")
+    results.get_by_role("link", name="Gesprek vastleggen in deze zaak").click()
+
+    page.get_by_label("Aantekeningen").fill("School heeft het samenwerkingsverband gebeld.")
+    page.get_by_test_id("save-call").click()
+
+    expect(page.get_by_test_id("case-reference")).to_have_text(reference)
+    timeline = page.get_by_test_id("timeline-call")
+    expect(timeline).to_have_count(2)
+    expect(timeline.first).to_contain_text("samenwerkingsverband gebeld")
+    assert Call.objects.filter(case__reference=reference).count() == 2
+    assert requests_to_other_hosts == []
+
+
+def test_a_half_typed_call_comes_back_after_leaving_the_page(page: Page, transactional_db, sign_in):
+    advisor = UserFactory(username="bram", first_name="Bram", role=roles.ADVISOR)
+    sign_in(advisor)
+
+    page.goto("/gesprek/")
+    page.locator("#id_beller-name").fill("Piet de Boer")
+    page.get_by_label("Aantekeningen").fill("Zoon zit sinds de herfstvakantie thuis.")
+    # The autosave reports back once the server has the draft.
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Concept bewaard")
+
+    page.goto("/zaken/mijn/")
+    page.goto("/gesprek/")
+
+    expect(page.get_by_test_id("draft-restored")).to_be_visible()
+    expect(page.locator("#id_beller-name")).to_have_value("Piet de Boer")
+    expect(page.get_by_label("Aantekeningen")).to_have_value("Zoon zit sinds de herfstvakantie thuis.")
+    assert CallDraft.objects.filter(author=advisor).count() == 1
