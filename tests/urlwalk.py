@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-_SAMPLE_BY_CONVERTER = {"ref": "OO-2026-0001", "int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}
+_SAMPLE_BY_CONVERTER = {
+    "ref": "OO-2026-0001",
+    "int": "1",
+    "str": "x",
+    "slug": "x",
+    "path": "x",
+    "uuid": str(uuid.UUID(int=1)),
+}
 _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?\w+>")
 _REGEX_GROUP = re.compile(r"\(\?P<\w+>(?P<body>[^)]*)\)")
 
