@@ -202,7 +202,6 @@ def _edit_details(request: HttpRequest, case: Case, form_class, instance, save, 
                 return redirect(case)
     else:
         form, version = form_class(instance=instance), case.version
-    form.helper.form_tag = False
     context = {"case": case, "form": form, "version": version or case.version, "title": title}
     return render(request, "intake/details_form.html", context)
 
