@@ -82,10 +82,11 @@ def _po_entries(text: str) -> dict[str, str]:
         parts = {"msgid": "", "msgstr": ""}
         current = None
         for line in block.splitlines():
-            keyword = line.split(" ", 1)[0].replace("msgstr[0]", "msgstr")
+            written = line.split(" ", 1)[0]
+            keyword = written.replace("msgstr[0]", "msgstr")
             if keyword in parts:
                 current = keyword
-                line = line[len(keyword) + 1 :]
+                line = line[len(written) + 1 :]
             elif not line.startswith('"'):
                 current = None
                 continue
