@@ -166,7 +166,6 @@ class CallForm(_FieldsOnly):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["started_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
-        self.fields["duration_minutes"].max_value = 600
         if not self.is_bound and "started_at" not in self.initial:
             self.initial["started_at"] = timezone.localtime().replace(second=0, microsecond=0)
 

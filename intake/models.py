@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -166,7 +167,10 @@ class Call(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.PHONE_IN)
     started_at = models.DateTimeField(_("start"), default=timezone.now)
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), null=True, blank=True)
+    # A call longer than a working day is a typing error.
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="calls")
     notes = models.TextField(_("notes"), blank=True)
     advice = models.TextField(_("advice given"), blank=True)

@@ -73,13 +73,13 @@ def call_log(
 def _once_per_form(form_token: uuid.UUID | None, log) -> Call:
     """Run `log` unless this form's call is in already; the unique form token
     decides between two submissions that race."""
-    existing = _already_logged(form_token)
+    existing = call_logged_with(form_token)
     if existing:
         return existing
     try:
         return log()
     except IntegrityError:
-        existing = _already_logged(form_token)
+        existing = call_logged_with(form_token)
         if existing:
             return existing
         raise
@@ -112,7 +112,8 @@ def _call_log(*, case, by, call, topics, form_token, draft_slot) -> Call:
     return logged
 
 
-def _already_logged(form_token: uuid.UUID | None) -> Call | None:
+def call_logged_with(form_token: uuid.UUID | None) -> Call | None:
+    """The call a form already logged, if it was sent before."""
     return Call.objects.filter(form_token=form_token).first() if form_token else None
 
 

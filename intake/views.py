@@ -68,6 +68,10 @@ def call_new(request: HttpRequest) -> HttpResponse:
     duplicates: list[Case] = []
     if request.method == "POST":
         forms, form_token, draft = _new_call_forms(request.POST), _form_token(request), None
+        sent_before = services.call_logged_with(form_token)
+        if sent_before:
+            # A double click or a resent page: the case is there already.
+            return redirect(sent_before.case)
         if all(form.is_valid() for form in forms.values()):
             duplicates = _possible_duplicates(forms)
             if not duplicates or forms["zaak"].cleaned_data["confirm_duplicate"]:

@@ -25,3 +25,38 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             user.groups.add(Group.objects.get(name=extracted))
 
+
+
+# --- Cases, made through the intake's services so that they hold what real ones do ---
+
+_phone_numbers = iter(range(10_000_000, 99_999_999))
+
+
+def new_mobile_number() -> str:
+    """A unique valid Dutch mobile number in E.164."""
+    return f"+316{next(_phone_numbers)}"
+
+
+def case_with_call(advisor, *, caller_name="Fatima el Amrani", phone=None, child_name="Yara", birth_year=2014,
+                   calls=1, **call_fields):
+    """A case opened by `advisor` with one caller, one child and `calls` calls."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from intake import services
+
+    started = timezone.now() - dt.timedelta(days=calls)
+    call = services.case_open_with_call(
+        by=advisor,
+        caller={"name": caller_name, "phone": phone or new_mobile_number()},
+        child={"first_name": child_name, "birth_year": birth_year},
+        call={"started_at": started, **call_fields},
+        topics=[],
+    )
+    for day in range(1, calls):
+        services.call_log(
+            case=call.case, by=advisor, call={"started_at": started + dt.timedelta(days=day)}, topics=[]
+        )
+    call.case.refresh_from_db()
+    return call.case
