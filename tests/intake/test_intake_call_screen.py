@@ -158,7 +158,7 @@ _FUTURE = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
         ("gesprek-started_at", "gisteren", "Voer een geldige datum/tijd in."),
         ("gesprek-at_home_since", _FUTURE, "Het kind kan niet thuiszitten sinds een datum in de toekomst."),
         ("gesprek-at_home_since", "", "Sinds wanneer zit het kind thuis?"),
-        ("gesprek-duration_minutes", "601", "kleiner of gelijk is aan 600"),
+        ("gesprek-duration_minutes", "601", "hoogstens 600"),
     ],
 )
 def test_bad_input_is_refused_on_its_field_in_dutch_and_nothing_is_saved(call_screen, field, value, message):
