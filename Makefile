@@ -8,11 +8,12 @@ BIN := $(VENV)/bin
 # the default everywhere else (docker-compose.yml, a server's environment).
 export CASEFLOW_ENV ?= development
 
-.PHONY: help install install-dev run test migrate demo messages clean
+.PHONY: help install install-dev run test bench migrate demo messages clean
 
 help:
 	@echo "make run    install, migrate, load demo data, start web + worker + beat"
 	@echo "make test   the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
+	@echo "make bench  page speed at 200,000 cases on PostgreSQL, beside the Django admin"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +35,7 @@ migrate: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py seed_demo --cases 60 --if-empty
 
 run: demo
 	@echo "Caseflow on http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)"
@@ -42,6 +43,11 @@ run: demo
 
 test: install-dev
 	$(BIN)/python -m pytest
+
+# Pages at 200,000 cases on PostgreSQL (DATABASE_URL, default caseflow_bench), against the
+# Django admin as baseline; BENCH_CASES=2000 for a quick run. See README.md.
+bench: install
+	$(BIN)/python bench/run.py
 
 # Regenerate the Dutch catalogue after changing texts (needs GNU gettext).
 messages: install

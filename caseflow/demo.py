@@ -1,8 +1,14 @@
-"""Demo accounts for a first look at Caseflow (`make run`); never in production."""
+"""Demo accounts and demo data for a first look at Caseflow (`make run`) and for
+the benchmarks; never in production.
+
+The data itself comes from the apps that own it: each registers a seeder in
+its AppConfig.ready(), so caseflow does not import them.
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -50,3 +56,19 @@ def demo_accounts_reset() -> list[tuple[DemoAccount, str]]:
         user.groups.set([Group.objects.get(name=account.role)])
         made.append((account, password))
     return made
+
+
+# A seeder adds `count` cases' worth of its app's data and says what it made.
+DemoSeeder = Callable[[int], str]
+_SEEDERS: dict[str, DemoSeeder] = {}
+
+
+def register_demo_seeder(name: str, seeder: DemoSeeder) -> None:
+    _SEEDERS[name] = seeder
+
+
+def demo_data_seed(*, cases: int) -> list[str]:
+    """Run every registered seeder; refused unless DEBUG is on, like the accounts."""
+    if not settings.DEBUG:
+        raise ImproperlyConfigured("Demo data is only made with DEBUG on.")
+    return [seeder(cases) for seeder in _SEEDERS.values()]

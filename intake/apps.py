@@ -7,6 +7,9 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Intake")
 
     def ready(self) -> None:
+        from caseflow.demo import register_demo_seeder
         from intake import panels
+        from intake.demo import demo_cases_seed
 
         panels.register()
+        register_demo_seeder("intake", lambda count: f"{count} cases with {demo_cases_seed(count=count)} calls")

@@ -1,0 +1,301 @@
+"""Realistic Dutch cases in bulk, for `make run` (a few dozen) and `make bench` (200,000).
+
+Rows are inserted with bulk_create, in chunks, and so are the history rows a
+normal save would have written: the case's creation (and its closing), each
+caller, child and call, and the historical rows of their topics. Values come
+from pools drawn once with Faker nl_NL: Faker per row would take hours at the
+benchmark's volume.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from caseflow import roles
+from caseflow.models import AtHome, Case, CaseReferenceCounter, CaseStatus, CloseReason, Topic
+from intake.models import Call, Caller, Channel, Child, Relation, SchoolType, StepTaken, YesNoUnknown
+from intake.normalise import search_key
+
+CHUNK = 2_000
+# At volume the team has more advisors than the two demo accounts.
+EXTRA_ADVISORS_FROM = 1_000
+EXTRA_ADVISORS = 20
+
+# Ages at which children are in each school type, for plausible birth years.
+_AGES = {
+    SchoolType.PO: (4, 12), SchoolType.SBO: (4, 12), SchoolType.SO: (4, 12), SchoolType.VO: (12, 18),
+    SchoolType.VSO: (12, 20), SchoolType.MBO: (16, 23), SchoolType.HBO_WO: (18, 26), SchoolType.NONE: (5, 17),
+}
+_SCHOOL_TYPE_WEIGHTS = [30, 8, 10, 25, 8, 10, 2, 7]
+# Most parents call once or twice; a few call about the same child for months.
+_CALLS_PER_CASE = [1, 2, 3, 4, 5, 6, 8, 10]
+_CALLS_WEIGHTS = [34, 24, 14, 9, 6, 6, 4, 3]
+_OPEN_STATUSES = [CaseStatus.IN_PROGRESS, CaseStatus.REFERRED, CaseStatus.AWAITING_CALLBACK]
+_NOTES = [
+    "Moeder vertelt dat de school de extra ondersteuning heeft stopgezet.",
+    "Vader wil weten wat hij kan doen nu de school het kind niet meer toelaat.",
+    "Kind zit sinds de vakantie thuis; school zoekt geen passende plek.",
+    "Ouders zijn het oneens met het ontwikkelingsperspectief.",
+    "Gesprek met de intern begeleider heeft niets opgeleverd.",
+    "Het samenwerkingsverband heeft de TLV afgewezen.",
+    "Ouder vraagt wie het leerlingenvervoer moet regelen.",
+]
+_ADVICE = [
+    "Eerst een gesprek met de schoolleiding aanvragen en de afspraken op papier zetten.",
+    "Contact opnemen met het samenwerkingsverband over de ondersteuningsmogelijkheden.",
+    "Een onderwijsconsulent inschakelen; eerst het schoolbestuur en het SWV betrekken.",
+    "Het Juiste Loket vragen wie verantwoordelijk is voor zorg op school.",
+]
+_NEXT_STEPS = ["Ouder belt school", "Wij bellen terug na het gesprek", "Ouder neemt contact op met SWV", ""]
+_SCHOOL_NAMES = ["De Regenboog", "Het Baken", "De Wegwijzer", "Sint Jozef", "De Vlinder", "Het Lyceum",
+                 "Montessorischool", "De Klimop", "Het College", "De Horizon"]
+_SWVS = ["SWV PO Amsterdam", "SWV VO Utrecht", "SWV Rijnmond", "SWV Eindhoven", "SWV Groningen", "SWV Haaglanden"]
+
+
+@dataclass
+class _Pools:
+    first_names: list[str]
+    last_names: list[str]
+    municipalities: list[str]
+    advisors: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
+
+
+def _pools(rng: random.Random, advisors: list) -> _Pools:
+    fake = Faker("nl_NL")
+    fake.seed_instance(rng.random())
+    return _Pools(
+        first_names=[fake.first_name() for _ in range(400)],
+        last_names=[fake.last_name() for _ in range(400)],
+        municipalities=[fake.city() for _ in range(150)],
+        advisors=advisors,
+        topics=list(Topic.objects.filter(active=True)),
+    )
+
+
+def _advisors(count: int) -> list:
+    """Demo advisors first (they should see cases in "my cases"), then extra ones at volume."""
+    user_model = get_user_model()
+    group = Group.objects.get(name=roles.ADVISOR)
+    if count >= EXTRA_ADVISORS_FROM:
+        for number in range(3, 3 + EXTRA_ADVISORS):
+            user, created = user_model.objects.get_or_create(
+                username=f"adviseur{number:02d}", defaults={"first_name": "Adviseur", "last_name": f"{number:02d}"}
+            )
+            if created:
+                user.set_unusable_password()
+                user.save()
+                user.groups.add(group)
+    return list(user_model.objects.filter(groups=group, is_active=True).order_by("username"))
+
+
+def demo_cases_seed(*, count: int, seed: int | None = None) -> int:
+    """Add `count` cases with callers, children and calls; returns the number of calls.
+
+    Repeatable: the same seed on the same database gives the same data. By default
+    the seed follows the number of cases, so a second run adds new people.
+    """
+    rng = random.Random(Case.objects.count() if seed is None else seed)
+    advisors = _advisors(count)
+    if not advisors:
+        return 0
+    pools = _pools(rng, advisors)
+    now = timezone.now()
+    span_days = 3650 if count >= EXTRA_ADVISORS_FROM else 120
+    opened = sorted(now - dt.timedelta(days=span_days * rng.random() ** 1.6, minutes=rng.randrange(1440))
+                    for _ in range(count))
+    references = iter(_references(opened))
+    calls = 0
+    for start in range(0, count, CHUNK):
+        with transaction.atomic():
+            calls += _seed_chunk(rng, pools, opened[start : start + CHUNK], references, now)
+    return calls
+
+
+def _references(opened: list[dt.datetime]) -> list[str]:
+    """References continuing each year's counter, in the order the cases were opened.
+
+    The counters are moved on at once, so a case opened in the UI meanwhile
+    cannot take one of these numbers.
+    """
+    from django.conf import settings
+
+    years = {timezone.localtime(moment).year for moment in opened}
+    last = dict(CaseReferenceCounter.objects.filter(year__in=years).values_list("year", "last_number"))
+    references = []
+    for moment in opened:
+        year = timezone.localtime(moment).year
+        last[year] = last.get(year, 0) + 1
+        references.append(f"{settings.CASE_REFERENCE_PREFIX}-{year}-{last[year]:04d}")
+    for year in years:
+        CaseReferenceCounter.objects.update_or_create(year=year, defaults={"last_number": last[year]})
+    return references
+
+
+@dataclass
+class _Chunk:
+    cases: list = field(default_factory=list)
+    callers: list = field(default_factory=list)
+    children: list = field(default_factory=list)
+    calls: list = field(default_factory=list)
+    case_topics: list = field(default_factory=list)  # (case, [topics])
+    call_topics: list = field(default_factory=list)  # (call, [topics])
+
+
+def _seed_chunk(rng: random.Random, pools: _Pools, opened: list, references: Iterator[str], now) -> int:
+    chunk = _Chunk()
+    for opened_at in opened:
+        _one_case(rng, pools, chunk, opened_at, next(references), now)
+    _insert(chunk)
+    return len(chunk.calls)
+
+
+def _one_case(rng, pools: _Pools, chunk: _Chunk, opened_at, reference: str, now) -> None:
+    owner = rng.choice(pools.advisors)
+    calls_made = rng.choices(_CALLS_PER_CASE, _CALLS_WEIGHTS)[0]
+    age_days = (now - opened_at).days
+    closed = age_days > 60 and rng.random() < 0.8 or age_days > 14 and rng.random() < 0.2
+    end = opened_at + dt.timedelta(days=min(age_days, rng.randint(1, 90))) if closed else now
+    moments = sorted([opened_at] + [opened_at + (end - opened_at) * rng.random() for _ in range(calls_made - 1)])
+    topics = rng.sample(pools.topics, k=rng.choice([1, 1, 2, 3]))
+    case = Case(reference=reference, owner=owner, opened_at=opened_at, summary=rng.choice(_NOTES)[:120])
+    case._history_user, case._history_date = owner, opened_at
+    chunk.cases.append(case)
+    chunk.case_topics.append((case, topics))
+    _caller_and_child(rng, pools, chunk, case, opened_at)
+    last_call = None
+    for moment in moments:
+        last_call = _call(rng, pools, chunk, case, moment, owner, topics)
+    case.last_contact_at = last_call.started_at
+    case.at_home, case.at_home_since = last_call.at_home, last_call.at_home_since
+    if closed:
+        case.status, case.closed_at = CaseStatus.CLOSED, moments[-1] + dt.timedelta(hours=rng.randint(1, 72))
+        case.close_reason = rng.choice([CloseReason.ANSWERED, CloseReason.REFERRED, CloseReason.NO_CONTACT])
+    else:
+        case.status = CaseStatus.NEW if calls_made == 1 else rng.choice(_OPEN_STATUSES)
+
+
+# Dutch mobile numbers that libphonenumber accepts as valid: 061-065 and 068.
+_MOBILE_PREFIXES = "123458"
+
+
+def _phone(rng: random.Random) -> str:
+    return f"+316{rng.choice(_MOBILE_PREFIXES)}{rng.randrange(1_000_000, 9_999_999)}"
+
+
+def _caller_and_child(rng, pools: _Pools, chunk: _Chunk, case: Case, opened_at) -> None:
+    family_name = rng.choice(pools.last_names)
+    for number in range(rng.choice([1, 1, 1, 2])):
+        name = f"{rng.choice(pools.first_names)} {family_name}"
+        caller = Caller(
+            case=case, name=name, search_name=search_key(name), phone=_phone(rng),
+            phone_alt=_phone(rng) if rng.random() < 0.15 else "",
+            email=f"{search_key(name).replace(' ', '.')}@example.nl" if rng.random() < 0.5 else "",
+            relation=Relation.MOTHER if number == 0 else Relation.FATHER,
+            parental_authority=rng.choice([YesNoUnknown.YES] * 4 + [YesNoUnknown.UNKNOWN, YesNoUnknown.NO]),
+            voicemail_allowed=rng.random() < 0.6, created_at=opened_at,
+        )
+        caller._history_user, caller._history_date = case.owner, opened_at
+        chunk.callers.append(caller)
+    school_type = rng.choices(list(SchoolType), _SCHOOL_TYPE_WEIGHTS)[0]
+    youngest, oldest = _AGES[school_type]
+    first_name = rng.choice(pools.first_names)
+    child = Child(
+        case=case, first_name=first_name, search_name=search_key(first_name),
+        birth_year=timezone.localtime(opened_at).year - rng.randint(youngest, oldest), school_type=school_type,
+        school_name=rng.choice(_SCHOOL_NAMES) if school_type != SchoolType.NONE else "",
+        swv=rng.choice(_SWVS), municipality=rng.choice(pools.municipalities),
+        support_need=rng.choice([YesNoUnknown.YES, YesNoUnknown.YES, YesNoUnknown.UNKNOWN]),
+        has_opp=rng.choice(list(YesNoUnknown)), has_tlv=rng.choice(list(YesNoUnknown)),
+    )
+    child._history_user, child._history_date = case.owner, opened_at
+    chunk.children.append(child)
+
+
+def _call(rng, pools: _Pools, chunk: _Chunk, case: Case, moment, advisor, topics) -> Call:
+    at_home = rng.choices([AtHome.NO, AtHome.AT_RISK, AtHome.YES], [75, 12, 13])[0]
+    call = Call(
+        case=case, advisor=advisor, started_at=moment, duration_minutes=rng.randint(4, 35),
+        channel=rng.choices(list(Channel), [80, 10, 6, 4])[0],
+        steps_taken=rng.sample(StepTaken.values, k=rng.randint(0, 3)),
+        conflict=rng.choice(list(YesNoUnknown)), disagrees_with_advice=rng.random() < 0.3,
+        at_home=at_home,
+        at_home_since=(moment - dt.timedelta(weeks=rng.randint(1, 30))).date() if at_home != AtHome.NO else None,
+        care_involved=rng.random() < 0.25, legal_procedure=rng.random() < 0.05, truancy=rng.random() < 0.05,
+        notes=rng.choice(_NOTES), advice=rng.choice(_ADVICE), next_step=rng.choice(_NEXT_STEPS),
+    )
+    call._history_user, call._history_date = advisor, moment
+    chunk.calls.append(call)
+    chunk.call_topics.append((call, topics[:1] if rng.random() < 0.7 else topics))
+    return call
+
+
+def _insert(chunk: _Chunk) -> None:
+    """Insert the chunk's rows and their history, in the order the foreign keys need."""
+    Case.objects.bulk_create(chunk.cases, batch_size=CHUNK)
+    _case_history(chunk.cases)
+    for rows in (chunk.callers, chunk.children, chunk.calls):
+        for row in rows:
+            row.case_id = row.case.pk
+    for model, rows in ((Caller, chunk.callers), (Child, chunk.children), (Call, chunk.calls)):
+        model.objects.bulk_create(rows, batch_size=CHUNK)
+        model.history.bulk_history_create(rows, batch_size=CHUNK)
+    _topics_with_history(Case, "case", chunk.case_topics)
+    _topics_with_history(Call, "call", chunk.call_topics)
+
+
+def _case_history(cases: list[Case]) -> None:
+    """As the services leave it: a "+" row of the case as opened, and for a
+    closed case a "~" row of its closing, by its owner, at closing time."""
+    closed = [case for case in cases if case.status == CaseStatus.CLOSED]
+    with _as_opened(closed):
+        Case.history.bulk_history_create(cases, batch_size=CHUNK)
+    for case in closed:
+        case._history_date = case.closed_at
+    Case.history.bulk_history_create(closed, batch_size=CHUNK, update=True)
+
+
+@contextmanager
+def _as_opened(cases: list[Case]):
+    final = [(case.status, case.closed_at, case.close_reason) for case in cases]
+    for case in cases:
+        case.status, case.closed_at, case.close_reason = CaseStatus.IN_PROGRESS, None, ""
+    try:
+        yield
+    finally:
+        for case, (status, closed_at, reason) in zip(cases, final, strict=True):
+            case.status, case.closed_at, case.close_reason = status, closed_at, reason
+
+
+def _topics_with_history(model, owner_field: str, pairs: list) -> None:
+    through = model.topics.through
+    links = [
+        through(**{f"{owner_field}_id": row.pk, "topic_id": topic.pk}) for row, topics in pairs for topic in topics
+    ]
+    through.objects.bulk_create(links, batch_size=CHUNK)
+    # The m2m rows of each object's first historical record, as a save + topics.set() leaves them.
+    history = model.history.model
+    first_history = dict(
+        history.objects.filter(id__in=[row.pk for row, _ in pairs], history_type="+").values_list("id", "history_id")
+    )
+    historical_through = history._meta.get_field(f"historical{model.__name__.lower()}_topics").related_model
+    historical_through.objects.bulk_create(
+        [
+            historical_through(
+                id=link.pk, history_id=first_history[getattr(link, f"{owner_field}_id")],
+                topic_id=link.topic_id, **{f"{owner_field}_id": getattr(link, f"{owner_field}_id")},
+            )
+            for link in links
+        ],
+        batch_size=CHUNK,
+    )
