@@ -166,7 +166,11 @@ def _one_case(rng, pools: _Pools, chunk: _Chunk, opened_at, reference: str, now)
     age_days = (now - opened_at).days
     closed = age_days > 60 and rng.random() < 0.8 or age_days > 14 and rng.random() < 0.2
     end = opened_at + dt.timedelta(days=min(age_days, rng.randint(1, 90))) if closed else now
-    moments = sorted([opened_at] + [opened_at + (end - opened_at) * rng.random() for _ in range(calls_made - 1)])
+    moments = sorted(
+        _in_office_hours(rng, opened_at + (end - opened_at) * share)
+        for share in [0.0] + [rng.random() for _ in range(calls_made - 1)]
+    )
+    opened_at = moments[0]  # a case is opened by its first call
     topics = rng.sample(pools.topics, k=rng.choice([1, 1, 2, 3]))
     case = Case(reference=reference, owner=owner, opened_at=opened_at, summary=rng.choice(_NOTES)[:120])
     case._history_user, case._history_date = owner, opened_at
@@ -179,7 +183,8 @@ def _one_case(rng, pools: _Pools, chunk: _Chunk, opened_at, reference: str, now)
     case.last_contact_at = last_call.started_at
     case.at_home, case.at_home_since = last_call.at_home, last_call.at_home_since
     if closed:
-        case.status, case.closed_at = CaseStatus.CLOSED, moments[-1] + dt.timedelta(hours=rng.randint(1, 72))
+        case.status = CaseStatus.CLOSED
+        case.closed_at = min(moments[-1] + dt.timedelta(hours=rng.randint(1, 72)), now)
         case.close_reason = rng.choice([CloseReason.ANSWERED, CloseReason.REFERRED, CloseReason.NO_CONTACT])
     else:
         case.status = CaseStatus.NEW if calls_made == 1 else rng.choice(_OPEN_STATUSES)
@@ -187,6 +192,19 @@ def _one_case(rng, pools: _Pools, chunk: _Chunk, opened_at, reference: str, now)
 
 # Dutch mobile numbers that libphonenumber accepts as valid: 061-065 and 068.
 _MOBILE_PREFIXES = "123458"
+
+
+def _in_office_hours(rng: random.Random, moment: dt.datetime) -> dt.datetime:
+    """The same day at a time the line is open (10:00-13:00 by default), weekends moved to Monday."""
+    from django.conf import settings
+
+    day = timezone.localtime(moment).date()
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    opens, closes = settings.OFFICE_HOURS
+    minutes = (closes.hour - opens.hour) * 60 + closes.minute - opens.minute
+    start = dt.datetime.combine(day, opens) + dt.timedelta(minutes=rng.randrange(max(minutes, 1)))
+    return min(timezone.make_aware(start), timezone.now())
 
 
 def _phone(rng: random.Random) -> str:

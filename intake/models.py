@@ -213,6 +213,13 @@ class Call(models.Model):
         return weeks is not None and weeks > AT_HOME_ALERT_WEEKS
 
     @property
+    def other_facts(self) -> list[str]:
+        """Care, a legal procedure, truancy: the facts that change the advice, as words."""
+        facts = [(self.care_involved, _("care involved")), (self.legal_procedure, _("legal procedure")),
+                 (self.truancy, _("truancy"))]
+        return [str(label) for present, label in facts if present]
+
+    @property
     def steps_taken_labels(self) -> list[str]:
         return [StepTaken(code).label for code in self.steps_taken if code in StepTaken.values]
 
