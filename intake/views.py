@@ -178,6 +178,7 @@ def draft_save(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def draft_discard(request: HttpRequest) -> HttpResponse:
+    require_permission(request, ADD_CALL)
     slot = request.POST.get("slot", "")
     services.draft_discard(author=request.user, slot=slot)
     messages.info(request, _("The draft has been discarded."))

@@ -93,3 +93,26 @@ def test_signing_in_and_out(client, advisor):
     assert client.get(reverse("start")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("start")).status_code == 302
+
+
+# Pages any signed-in user may open, role or not.
+OPEN_TO_EVERY_USER = PUBLIC_PAGES | {"start", "logout"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target",
+    [p for p in all_pages() if p.name not in OPEN_TO_EVERY_USER and not p.name.startswith("admin:")],
+    ids=lambda p: p.name,
+)
+def test_a_user_without_a_role_is_refused_every_case_page(client, target, caplog):
+    from tests.factories import UserFactory
+
+    nobody = UserFactory(username="zonder-rol")
+    client.force_login(nobody)
+    with caplog.at_level(logging.WARNING, logger="caseflow.security"):
+        response = client.get(target.path)
+    # POST-only endpoints answer 405 to a GET before any check; everything else is a 403.
+    assert response.status_code in (403, 405)
+    if response.status_code == 403:
+        assert f"forbidden user_id={nobody.pk}" in caplog.text
