@@ -141,6 +141,9 @@ class Case(models.Model):
             ),
             models.Index(fields=["-last_contact_at", "-id"], name="case_open_contact", condition=_OPEN),
             models.Index(fields=["status", "-last_contact_at"], name="case_status_contact"),
+            # Search looks up each matching case's place in its order without
+            # reading the table (PostgreSQL; other databases ignore `include`).
+            models.Index(fields=["id"], include=["closed_at", "last_contact_at"], name="case_search_order"),
             models.Index(
                 fields=["at_home", "at_home_since"], name="case_at_home", condition=~Q(at_home="no")
             ),

@@ -39,7 +39,7 @@ _AGES = {
 _SCHOOL_TYPE_WEIGHTS = [30, 8, 10, 25, 8, 10, 2, 7]
 # Most parents call once or twice; a few call about the same child for months.
 _CALLS_PER_CASE = [1, 2, 3, 4, 5, 6, 8, 10]
-_CALLS_WEIGHTS = [34, 24, 14, 9, 6, 6, 4, 3]
+_CALLS_WEIGHTS = [32, 24, 14, 10, 6, 6, 4, 4]
 _OPEN_STATUSES = [CaseStatus.IN_PROGRESS, CaseStatus.REFERRED, CaseStatus.AWAITING_CALLBACK]
 _NOTES = [
     "Moeder vertelt dat de school de extra ondersteuning heeft stopgezet.",

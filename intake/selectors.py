@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Prefetch, Q, QuerySet
 
 from caseflow.models import Case
 from intake.models import Caller, Child
@@ -60,27 +62,42 @@ def case_search(query: str) -> SearchResult:
     text = query.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     reference = reference_from(text)
     if reference:
-        return SearchResult(text, "reference", _first(Case.objects.filter(reference=reference)))
+        return SearchResult(text, "reference", _first(Case.objects.filter(reference=reference).values("pk")))
     phone = phone_e164_or_none(text)
     if phone:
-        matches = Caller.objects.filter(Q(phone=phone) | Q(phone_alt=phone)).values("case_id")
-        return SearchResult(text, "phone", _first(Case.objects.filter(pk__in=matches)))
+        callers = Caller.objects.filter(Q(phone=phone) | Q(phone_alt=phone))
+        return SearchResult(text, "phone", _first(callers.values("case_id")))
     key = search_key(text)
     if not key:
         return SearchResult(text, "", [])
-    return SearchResult(text, "name", _first(_cases_named(key)))
+    return SearchResult(text, "name", _first(_case_ids_named(key)))
 
 
-def _cases_named(key: str) -> QuerySet[Case]:
+def _case_ids_named(key: str) -> QuerySet:
     lookup = "search_name__contains" if len(key) >= FRAGMENT_MIN_LENGTH else "search_name__startswith"
-    by_caller = Caller.objects.filter(**{lookup: key}).values("case_id")
+    by_caller = Caller.objects.filter(**{lookup: key}).order_by().values("case_id")
     by_child = Child.objects.filter(**{lookup: key}).values("case_id")
-    return Case.objects.filter(Q(pk__in=by_caller) | Q(pk__in=by_child))
+    return by_caller.union(by_child)
 
 
-def _first(cases: QuerySet[Case]) -> list[Case]:
+class _AnyOf(Func):
+    """`id = ANY(ARRAY(subquery))`. A common name fragment matches thousands of
+    cases; as an array PostgreSQL looks each one up in the covering index of
+    the search order, where `id IN (subquery)` made it read the whole table."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def _first(case_ids: QuerySet) -> list[Case]:
+    """The first cases of the search order among `case_ids` (a one-column queryset)."""
+    if connection.vendor == "postgresql":
+        matching = _AnyOf(F("pk"), ArraySubquery(case_ids))
+    else:
+        matching = Q(pk__in=case_ids)
     open_first = F("closed_at").asc(nulls_first=True)
-    ordered = cases_for_lists().filter(pk__in=cases.values("pk")).order_by(
+    ordered = cases_for_lists().filter(matching).order_by(
         open_first, F("last_contact_at").desc(nulls_last=True), "-pk"
     )
     return list(ordered[:SEARCH_LIMIT])
