@@ -17,7 +17,8 @@ from django.template.loader import render_to_string
 
 from caseflow.models import Case
 
-Region = Literal["actions", "facts", "main"]
+# "call_form" panels sit beside a call form; their case is None on the new-case screen.
+Region = Literal["actions", "facts", "main", "call_form"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class CasePanel:
     region: Region
     order: int
     template: str
-    context: Callable[[HttpRequest, Case], dict]
+    context: Callable[[HttpRequest, Case | None], dict]
 
 
 _PANELS: dict[str, CasePanel] = {}
@@ -37,7 +38,7 @@ def register_case_panel(panel: CasePanel) -> None:
     _PANELS[panel.key] = panel
 
 
-def case_panels(request: HttpRequest, case: Case, region: Region) -> list[str]:
+def case_panels(request: HttpRequest, case: Case | None, region: Region) -> list[str]:
     """The HTML of the region's panels, in order."""
     panels = sorted((p for p in _PANELS.values() if p.region == region), key=lambda p: p.order)
     return [

@@ -25,13 +25,25 @@ _CASE_WORK = {
     "intake.change_caller",
     "intake.view_child",
     "intake.change_child",
+    "referrals.view_loket",
+    "referrals.view_ruleparameter",
+    "referrals.view_referral",
+    "referrals.add_referral",
+    "referrals.change_referral",
 }
 
 # "app_label.codename" per role. Later apps add their models' permissions here.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     ADVISOR: _CASE_WORK,
     # Team leads also keep the directory data in the admin site.
-    TEAM_LEAD: _CASE_WORK | {"caseflow.add_topic", "caseflow.change_topic"},
+    TEAM_LEAD: _CASE_WORK
+    | {
+        "caseflow.add_topic",
+        "caseflow.change_topic",
+        "referrals.add_loket",
+        "referrals.change_loket",
+        "referrals.change_ruleparameter",
+    },
 }
 
 

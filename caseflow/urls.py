@@ -23,6 +23,7 @@ urlpatterns = [
     path("zaken/<ref:reference>/heropenen/", case_views.case_reopen, name="case_reopen"),
     # The apps that feed the case: caseflow's only knowledge of them.
     path("", include("intake.urls")),
+    path("", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]
 

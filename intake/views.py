@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caseflow.access import CHANGE_CASE, VIEW_CASE, case_for, require_permission
 from caseflow.models import Case
+from caseflow.panels import case_panels
 from caseflow.services import ConcurrentEditError
 from intake import selectors, services
 from intake.drafts import DraftGrant, draft_grant_read, draft_grant_sign
@@ -97,6 +98,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
         "duplicates": duplicates,
         "query": query,
         "result": selectors.case_search(query) if query else None,
+        "side_panels": case_panels(request, None, "call_form"),
     }
     return render(request, "intake/call_new.html", context)
 
@@ -143,7 +145,12 @@ def call_add(request: HttpRequest, reference: str) -> HttpResponse:
         draft = CallDraft.objects.filter(author=request.user, slot=slot).first()
         form = CallForm(prefix="gesprek", initial=draft_initial(CallForm, "gesprek", draft.data) if draft else {})
         form_token = draft.form_token if draft else uuid.uuid4()
-    context = {"case": case, "gesprek": form, **_draft_context(request, slot=slot, form_token=form_token, draft=draft)}
+    context = {
+        "case": case,
+        "gesprek": form,
+        "side_panels": case_panels(request, case, "call_form"),
+        **_draft_context(request, slot=slot, form_token=form_token, draft=draft),
+    }
     return render(request, "intake/call_add.html", context)
 
 

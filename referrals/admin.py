@@ -1,0 +1,46 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from referrals.models import Loket, Referral, RuleParameter
+
+
+@admin.register(Loket)
+class LoketAdmin(SimpleHistoryAdmin):
+    """The directory: team leads keep it current; every change keeps its history."""
+
+    list_display = ["name", "code", "direct_referral", "sends_personal_data", "active"]
+    list_filter = ["direct_referral", "sends_personal_data", "active"]
+    search_fields = ["name", "code", "what_they_do"]
+
+
+@admin.register(RuleParameter)
+class RuleParameterAdmin(SimpleHistoryAdmin):
+    """The numbers in the referral rules; a change applies to the next advice given."""
+
+    list_display = ["key", "value", "meaning"]
+    readonly_fields = ["key"]
+
+    def has_add_permission(self, request) -> bool:
+        # The rules read known keys only; a new key would do nothing.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(SimpleHistoryAdmin):
+    """Read-only: referrals change on the case page, through the services."""
+
+    list_display = ["case", "loket", "status", "rule_id", "made_by", "made_at"]
+    list_filter = ["status", "loket"]
+    list_select_related = ["case", "loket", "made_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

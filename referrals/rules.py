@@ -1,0 +1,284 @@
+"""Where can this parent go now, and why there: the helpline's referral rules.
+
+The rules are data (RULES, below), read top to bottom like the advice an
+experienced advisor gives; `advise()` is a pure function from a case's intake
+facts and the rule parameters (numbers a team lead keeps in the management
+site) to an ordered list of advice. Every piece of advice names its rule and
+carries a Dutch sentence the advisor can read to the parent. Besides
+"recommended", a rule may answer "not yet" (a step comes first) or "not here"
+(this organisation does not take such cases), with the reason.
+
+The facts follow DOMAIN.md. Change a rule: edit it here, raise RULES_VERSION,
+and add a row to the table test in tests/referrals/test_rules.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+RULES_VERSION = "2026.1"
+
+# Parameters with their defaults; the database's RuleParameter rows override them.
+DEFAULT_PARAMETERS: dict[str, int] = {
+    # A child at home longer than this is a case for the onderwijsconsulent.
+    "at_home_weeks_threshold": 4,
+    # A child at home this long: the child's right to education is at stake.
+    "long_at_home_weeks": 12,
+}
+
+SCHOOL_CONTACT = frozenset({"teacher", "care_coordinator", "school_management"})
+# Where a samenwerkingsverband exists: primary and secondary education, special included.
+SWV_SCHOOL_TYPES = frozenset({"po", "sbo", "so", "vo", "vso"})
+CONSULTANT_SCHOOL_TYPES = SWV_SCHOOL_TYPES | {"mbo"}
+# Topics the onderwijsconsulenten do not take: repeating a year, the level advised.
+CONSULTANT_EXCLUDED_TOPICS = frozenset({"schooladvies"})
+
+
+class Verdict(StrEnum):
+    RECOMMENDED = "recommended"
+    NOT_YET = "not_yet"
+    NOT_HERE = "not_here"
+    # Mentioned, never referred to (LANSbrekers is a network, not a loket).
+    MENTION = "mention"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the intake knows of a case, as the rules read it."""
+
+    steps_taken: frozenset[str] = frozenset()
+    conflict: str = "unknown"  # yes / no / unknown
+    disagrees_with_advice: bool = False
+    at_home: str = "no"  # no / at_risk / yes
+    weeks_at_home: int | None = None
+    school_type: str = ""  # po, sbo, so, vo, vso, mbo, hbo_wo, none, or "" when unknown
+    care_involved: bool = False
+    legal_procedure: bool = False
+    truancy: bool = False
+    topics: frozenset[str] = frozenset()
+
+    @property
+    def talked_to_school(self) -> bool:
+        return bool(self.steps_taken & SCHOOL_CONTACT)
+
+    @property
+    def in_dispute(self) -> bool:
+        return self.conflict == "yes" or self.disagrees_with_advice
+
+    @property
+    def at_home_without_school(self) -> bool:
+        return self.at_home == "yes"
+
+
+@dataclass(frozen=True)
+class Advice:
+    loket: str  # Loket.code
+    verdict: Verdict
+    reason: str
+    rule: str
+    rule_version: str = RULES_VERSION
+
+    @property
+    def can_be_referred(self) -> bool:
+        return self.verdict == Verdict.RECOMMENDED
+
+
+Parameters = Mapping[str, int]
+Answer = Callable[[Facts, Parameters], tuple[Verdict, str] | None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    loket: str
+    answer: Answer = field(repr=False)  # None when the rule has nothing to say about these facts
+
+
+# --- The rules, in the order their advice is given ------------------------------------
+
+
+def _school(facts: Facts, p: Parameters):
+    if not facts.talked_to_school:
+        return Verdict.RECOMMENDED, (
+            "Praat eerst met de school zelf: de leerkracht, de intern begeleider of de schoolleiding. "
+            "De eigen school is altijd het eerste aanspreekpunt."
+        )
+    return None
+
+
+def _school_board(facts: Facts, p: Parameters):
+    if facts.talked_to_school and facts.in_dispute and "school_board" not in facts.steps_taken:
+        return Verdict.RECOMMENDED, (
+            "U komt er met de school niet uit. De volgende stap is het schoolbestuur, "
+            "met zijn klachtenregeling."
+        )
+    return None
+
+
+def _swv(facts: Facts, p: Parameters):
+    if facts.school_type not in SWV_SCHOOL_TYPES or "swv" in facts.steps_taken:
+        return None
+    if facts.talked_to_school and (facts.in_dispute or facts.at_home != "no"):
+        return Verdict.RECOMMENDED, (
+            "School en ouders zijn het niet eens over passend onderwijs. Het samenwerkingsverband "
+            "is verantwoordelijk voor passend onderwijs in de regio: leg de situatie daar voor."
+        )
+    return None
+
+
+def _consultant_exclusion(facts: Facts) -> str | None:
+    if facts.school_type == "hbo_wo":
+        return "Onderwijsconsulenten werken niet voor het hoger onderwijs (hbo en universiteit)."
+    if facts.legal_procedure:
+        return "Er loopt al een juridische procedure; de onderwijsconsulent neemt zo'n zaak niet aan."
+    if facts.truancy:
+        return "Het kind blijft thuis uit eigen onwil (spijbelen): dat is aan de leerplichtambtenaar."
+    if facts.topics & CONSULTANT_EXCLUDED_TOPICS:
+        return "Over zittenblijven of het niveau van het schooladvies bemiddelen onderwijsconsulenten niet."
+    return None
+
+
+def _consultant_case(facts: Facts, p: Parameters) -> bool:
+    """A dispute about placement or support, or a child at home too long."""
+    long_at_home = facts.at_home_without_school and (facts.weeks_at_home or 0) > p["at_home_weeks_threshold"]
+    return facts.in_dispute or long_at_home
+
+
+def _onderwijsconsulent(facts: Facts, p: Parameters):
+    if not _consultant_case(facts, p):
+        return None
+    excluded = _consultant_exclusion(facts)
+    if excluded:
+        return Verdict.NOT_HERE, excluded
+    if facts.school_type and facts.school_type not in CONSULTANT_SCHOOL_TYPES:
+        return None
+    if facts.at_home_without_school:
+        weeks = f" al {facts.weeks_at_home} weken" if facts.weeks_at_home else ""
+        return Verdict.RECOMMENDED, (
+            f"Uw kind zit{weeks} thuis zonder onderwijs. Een onderwijsconsulent bemiddelt onafhankelijk en "
+            "gratis tussen u en de school, en kan dat dan ook zonder dat u eerst het samenwerkingsverband "
+            "en het schoolbestuur benadert."
+        )
+    missing = [name for step, name in (("swv", "het samenwerkingsverband"), ("school_board", "het schoolbestuur"))
+               if step not in facts.steps_taken]
+    if missing:
+        return Verdict.NOT_YET, (
+            f"Neem eerst contact op met {' en '.join(missing)}; pas daarna kan een onderwijsconsulent "
+            "de zaak aannemen. Dat hoeft niet als uw kind thuiszit zonder onderwijs."
+        )
+    return Verdict.RECOMMENDED, (
+        "U heeft de school, het schoolbestuur en het samenwerkingsverband gesproken en komt er niet uit. "
+        "Een onderwijsconsulent bemiddelt onafhankelijk en gratis tussen u en de school."
+    )
+
+
+def _onderwijszorgconsulent(facts: Facts, p: Parameters):
+    consultant = _onderwijsconsulent(facts, p)
+    if facts.care_involved and consultant and consultant[0] == Verdict.RECOMMENDED:
+        return Verdict.RECOMMENDED, (
+            "Er speelt ook zorg mee. Een onderwijszorgconsulent kent zowel onderwijs als zorg; "
+            "u bereikt hem via de onderwijsconsulenten."
+        )
+    return None
+
+
+def _het_juiste_loket(facts: Facts, p: Parameters):
+    if facts.care_involved:
+        return Verdict.RECOMMENDED, (
+            "Zorg en onderwijs komen samen en het is niet duidelijk wie betaalt. "
+            "Het Juiste Loket weet wie waarvoor verantwoordelijk is."
+        )
+    return None
+
+
+def _leerplicht(facts: Facts, p: Parameters):
+    if facts.truancy:
+        return Verdict.RECOMMENDED, (
+            "Bij verzuim en spijbelen is de leerplichtambtenaar van de gemeente aan zet."
+        )
+    return None
+
+
+def _lansbrekers(facts: Facts, p: Parameters):
+    if facts.at_home != "no":
+        return Verdict.MENTION, (
+            "LANSbrekers is geen loket maar een netwerk van professionals die doorbreken waar een kind "
+            "thuiszit. Vraag of een professional rond uw kind erbij hoort."
+        )
+    return None
+
+
+def _juridisch_loket(facts: Facts, p: Parameters):
+    if facts.legal_procedure:
+        return Verdict.RECOMMENDED, (
+            "Er loopt een juridische procedure: Het Juridisch Loket geeft gratis juridisch advies."
+        )
+    return None
+
+
+def _regelrecht(facts: Facts, p: Parameters):
+    if facts.in_dispute:
+        return Verdict.RECOMMENDED, "Voor vragen over de rechten en plichten van ouders en scholen: RegelRecht."
+    return None
+
+
+def _geschillencommissie(facts: Facts, p: Parameters):
+    about_admission = facts.topics & {"toelating", "verwijdering", "opp"}
+    if about_admission and facts.conflict == "yes" and "school_board" in facts.steps_taken:
+        return Verdict.RECOMMENDED, (
+            "Het geschil gaat over toelating, verwijdering of het ontwikkelingsperspectief en het "
+            "schoolbestuur lost het niet op: de Geschillencommissie Passend Onderwijs oordeelt hierover."
+        )
+    return None
+
+
+def _inspectie(facts: Facts, p: Parameters):
+    if facts.in_dispute and {"school_board", "swv"} <= facts.steps_taken:
+        return Verdict.RECOMMENDED, (
+            "De Inspectie lost uw zaak niet op, maar spreekt school en samenwerkingsverband aan op hun "
+            "verantwoordelijkheid. U kunt een signaal geven via het contactformulier."
+        )
+    return None
+
+
+def _kinderombudsman(facts: Facts, p: Parameters):
+    if facts.at_home_without_school and (facts.weeks_at_home or 0) > p["long_at_home_weeks"]:
+        return Verdict.RECOMMENDED, (
+            f"Uw kind zit al {facts.weeks_at_home} weken thuis. Ieder kind heeft recht op onderwijs dat bij "
+            "hem past; de Kinderombudsman en de Kinderrechtenhelpdesk helpen als dat recht niet wordt gerespecteerd."
+        )
+    return None
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("school-first", "school", _school),
+    Rule("board-after-school", "schoolbestuur", _school_board),
+    Rule("swv-after-school", "samenwerkingsverband", _swv),
+    Rule("consultant", "onderwijsconsulent", _onderwijsconsulent),
+    Rule("care-consultant", "onderwijszorgconsulent", _onderwijszorgconsulent),
+    Rule("care-and-education", "het-juiste-loket", _het_juiste_loket),
+    Rule("truancy", "leerplichtambtenaar", _leerplicht),
+    Rule("at-home-network", "lansbrekers", _lansbrekers),
+    Rule("legal-procedure", "juridisch-loket", _juridisch_loket),
+    Rule("rights-and-duties", "regelrecht", _regelrecht),
+    Rule("admission-dispute", "geschillencommissie", _geschillencommissie),
+    Rule("signal-inspectorate", "inspectie", _inspectie),
+    Rule("right-to-education", "kinderombudsman", _kinderombudsman),
+)
+
+_ORDER = {Verdict.RECOMMENDED: 0, Verdict.MENTION: 1, Verdict.NOT_YET: 2, Verdict.NOT_HERE: 3}
+
+
+def advise(facts: Facts, parameters: Parameters | None = None) -> list[Advice]:
+    """The advice for these facts: recommendations first (in rule order), then
+    what to mention, then "not yet" and "not here", each with its reason."""
+    p = {**DEFAULT_PARAMETERS, **(parameters or {})}
+    advice = []
+    for rule in RULES:
+        answer = rule.answer(facts, p)
+        if answer:
+            verdict, reason = answer
+            advice.append(Advice(loket=rule.loket, verdict=verdict, reason=reason, rule=rule.id))
+    return sorted(advice, key=lambda a: _ORDER[a.verdict])

@@ -1,0 +1,75 @@
+"""Making a referral and moving it through its lifecycle; one transaction each, with history."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from caseflow.models import Case, CaseStatus, User
+from caseflow.services import case_lock
+from referrals.models import MANUAL, Loket, Referral, ReferralStatus
+from referrals.rules import Advice
+
+# Where a referral may go from each status. Done, declined and withdrawn are final.
+TRANSITIONS: dict[str, set[str]] = {
+    ReferralStatus.ADVISED: {ReferralStatus.REGISTERED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN},
+    # Held until the consent gate (the consent app) lets the data go; it can still be withdrawn.
+    ReferralStatus.WAITING_FOR_CONSENT: {ReferralStatus.WITHDRAWN},
+    ReferralStatus.REGISTERED: {
+        ReferralStatus.IN_PROGRESS, ReferralStatus.DONE, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN,
+    },
+    ReferralStatus.IN_PROGRESS: {ReferralStatus.DONE, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN},
+}
+
+
+@transaction.atomic
+def referral_make(*, case: Case, loket: Loket, by: User, advice: Advice | None, manual_reason: str = "") -> Referral:
+    """Refer the case to a loket, on the rules' advice or, with a reason, against or without it.
+
+    A loket that receives personal data gets nothing yet: the referral waits
+    for the parent's consent. The case moves to "referred" while it is open.
+    """
+    if not loket.direct_referral:
+        raise ValidationError(
+            _("%(loket)s is not an organisation one can refer to.") % {"loket": loket}, code="no_direct_referral"
+        )
+    if advice is None and not manual_reason.strip():
+        raise ValidationError(
+            _("Say why you refer to %(loket)s although the advice does not.") % {"loket": loket},
+            code="reason_required",
+        )
+    case = case_lock(case_id=case.pk)
+    referral = Referral(
+        case=case,
+        loket=loket,
+        made_by=by,
+        rule_id=advice.rule if advice else MANUAL,
+        rule_version=advice.rule_version if advice else "",
+        reason=advice.reason if advice else manual_reason.strip(),
+        status=ReferralStatus.WAITING_FOR_CONSENT if loket.sends_personal_data else ReferralStatus.ADVISED,
+    )
+    referral._history_user = by
+    referral.save()
+    if case.status in (CaseStatus.NEW, CaseStatus.IN_PROGRESS):
+        case.status = CaseStatus.REFERRED
+        case._history_user = by
+        case.save()
+    return referral
+
+
+@transaction.atomic
+def referral_set_status(*, referral: Referral, by: User, status: str, decline_reason: str = "") -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if status not in TRANSITIONS.get(referral.status, set()):
+        raise ValidationError(
+            _("A referral cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": referral.get_status_display(), "new": ReferralStatus(status).label},
+            code="invalid_transition",
+        )
+    if status == ReferralStatus.DECLINED and not decline_reason.strip():
+        raise ValidationError(_("Say why the referral was declined."), code="reason_required")
+    referral.status, referral.decline_reason = status, decline_reason.strip()
+    referral._history_user = by
+    referral.save()
+    return referral

@@ -1,0 +1,136 @@
+"""The advice on the case page and beside the call form, and referrals."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caseflow.access import VIEW_CASE, case_for, require_permission
+from caseflow.models import Case
+from intake.models import StepTaken
+from referrals import selectors, services
+from referrals.forms import ManualReferralForm, ReferralStatusForm
+from referrals.models import Loket, Referral
+from referrals.rules import Facts, advise
+
+ADD_REFERRAL = "referrals.add_referral"
+CHANGE_REFERRAL = "referrals.change_referral"
+
+
+@require_GET
+def advice_preview(request: HttpRequest) -> HttpResponse:
+    """The advice for the key questions as they stand in the call form (htmx, on every change)."""
+    require_permission(request, VIEW_CASE)
+    case = None
+    if request.GET.get("zaak"):
+        case = Case.objects.filter(reference=request.GET["zaak"]).first()
+    facts = _facts_from_form(request, case)
+    advice = advise(facts, selectors.rule_parameters())
+    return render(request, "referrals/_advice.html", _advice_context(advice, case=None))
+
+
+def _facts_from_form(request: HttpRequest, case: Case | None) -> Facts:
+    from django.utils.dateparse import parse_date
+
+    from caseflow.models import weeks_since
+
+    data = request.GET
+    known = selectors.facts_for_case(case) if case else Facts()
+    at_home = data.get("gesprek-at_home", known.at_home)
+    since = parse_date(data.get("gesprek-at_home_since", "") or "") if "gesprek-at_home_since" in data else None
+    return Facts(
+        steps_taken=frozenset(s for s in data.getlist("gesprek-steps_taken") if s in StepTaken.values),
+        conflict=data.get("gesprek-conflict", "unknown"),
+        disagrees_with_advice=bool(data.get("gesprek-disagrees_with_advice")),
+        at_home=at_home,
+        weeks_at_home=weeks_since(since) if at_home == "yes" and since else known.weeks_at_home,
+        school_type=data.get("kind-school_type", known.school_type),
+        care_involved=bool(data.get("gesprek-care_involved")),
+        legal_procedure=bool(data.get("gesprek-legal_procedure")),
+        truancy=bool(data.get("gesprek-truancy")),
+        topics=known.topics,
+    )
+
+
+def _advice_context(advice, *, case: Case | None, referrals=()) -> dict:
+    lokets = {loket.code: loket for loket in Loket.objects.filter(code__in={a.loket for a in advice})}
+    referred = {r.loket.code for r in referrals if r.is_open}
+    rows = [
+        {"advice": a, "loket": lokets.get(a.loket), "referable": case is not None and a.can_be_referred
+         and a.loket in lokets and lokets[a.loket].direct_referral and a.loket not in referred}
+        for a in advice
+    ]
+    return {"rows": rows, "case": case}
+
+
+def advice_panel_context(request: HttpRequest, case: Case) -> dict:
+    """The case page's advice panel (registered in apps.py)."""
+    referrals = selectors.referrals_of(case)
+    return {**_advice_context(selectors.advice_for_case(case), case=case, referrals=referrals), "referrals": referrals}
+
+
+@require_POST
+def refer(request: HttpRequest, reference: str) -> HttpResponse:
+    """One click on a recommendation: the referral, with the rule and its reason."""
+    require_permission(request, ADD_REFERRAL)
+    case = case_for(request, reference)
+    loket = get_object_or_404(Loket, code=request.POST.get("loket", ""), active=True)
+    advice = next(
+        (a for a in selectors.advice_for_case(case)
+         if a.loket == loket.code and a.rule == request.POST.get("rule") and a.can_be_referred),
+        None,
+    )
+    if advice is None:
+        messages.error(request, _("The advice has changed; refer with your own reason below."))
+        return redirect("referrals:refer_manual", reference=case.reference)
+    try:
+        services.referral_make(case=case, loket=loket, by=request.user, advice=advice)
+    except ValidationError as refusal:
+        messages.error(request, refusal.messages[0])
+    else:
+        messages.success(request, _("Referred to %(loket)s.") % {"loket": loket})
+    return redirect(case)
+
+
+@require_http_methods(["GET", "POST"])
+def refer_manual(request: HttpRequest, reference: str) -> HttpResponse:
+    """A referral the advisor makes on their own judgement, with the reason."""
+    require_permission(request, ADD_REFERRAL)
+    case = case_for(request, reference)
+    form = ManualReferralForm(request.POST or None, initial={"loket": request.GET.get("loket")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_make(
+                case=case, loket=form.cleaned_data["loket"], by=request.user, advice=None,
+                manual_reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("Referred to %(loket)s.") % {"loket": form.cleaned_data["loket"]})
+            return redirect(case)
+    return render(request, "referrals/refer_manual.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def referral_status(request: HttpRequest, reference: str, referral_id: int) -> HttpResponse:
+    require_permission(request, CHANGE_REFERRAL)
+    case = case_for(request, reference)
+    referral = get_object_or_404(Referral.objects.select_related("loket"), pk=referral_id, case=case)
+    form = ReferralStatusForm(request.POST or None, initial={"status": referral.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_set_status(
+                referral=referral, by=request.user, status=form.cleaned_data["status"],
+                decline_reason=form.cleaned_data["decline_reason"],
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("The referral has been updated."))
+            return redirect(case)
+    return render(request, "referrals/referral_status.html", {"case": case, "referral": referral, "form": form})
