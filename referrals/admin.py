@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from referrals.models import Loket, Referral, RuleParameter
@@ -9,6 +10,8 @@ class LoketAdmin(SimpleHistoryAdmin):
     """The directory: team leads keep it current; every change keeps its history."""
 
     list_display = ["name", "code", "direct_referral", "sends_personal_data", "active"]
+    # Web addresses typed without a scheme are the organisations' https sites.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["direct_referral", "sends_personal_data", "active"]
     search_fields = ["name", "code", "what_they_do"]
 
