@@ -12,6 +12,10 @@ class LoketAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "direct_referral", "sends_personal_data", "active"]
     # Web addresses typed without a scheme are the organisations' https sites.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Referrals keep pointing at an organisation; one that stops is set out of use.
+        return False
     list_filter = ["direct_referral", "sends_personal_data", "active"]
     search_fields = ["name", "code", "what_they_do"]
 

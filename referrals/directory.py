@@ -13,7 +13,7 @@ def directory_load(*, loket_model, parameter_model, path: Path = DATA_FILE) -> t
 
     What is there already is left alone: team leads edit the directory in the
     management site, and a reload must not undo their changes. Takes the models
-    as arguments so that the data migration can pass its historical ones.
+    as arguments, so that it does not import the app's models at import time.
     """
     data = json.loads(path.read_text(encoding="utf-8"))
     lokets_added = sum(
@@ -23,3 +23,9 @@ def directory_load(*, loket_model, parameter_model, path: Path = DATA_FILE) -> t
         parameter_model.objects.get_or_create(key=row.pop("key"), defaults=row)[1] for row in data["rule_parameters"]
     )
     return lokets_added, parameters_added
+
+
+def load_after_migrate(sender, **kwargs) -> None:
+    from referrals.models import Loket, RuleParameter
+
+    directory_load(loket_model=Loket, parameter_model=RuleParameter)
