@@ -30,6 +30,7 @@ class ReferralStatusForm(forms.Form):
     decline_reason = forms.CharField(
         label=_("Why declined"), max_length=300, required=False, help_text=_("Required when declined.")
     )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -59,8 +59,22 @@ def referral_make(*, case: Case, loket: Loket, by: User, advice: Advice | None, 
 
 
 @transaction.atomic
-def referral_set_status(*, referral: Referral, by: User, status: str, decline_reason: str = "") -> Referral:
+def referral_set_status(
+    *, referral: Referral, by: User, status: str, decline_reason: str = "", notes: str | None = None
+) -> Referral:
+    """Move the referral on (or keep its status and only change the notes)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if status != referral.status:
+        _check_transition(referral, status, decline_reason)
+        referral.status, referral.decline_reason = status, decline_reason.strip()
+    if notes is not None:
+        referral.notes = notes.strip()
+    referral._history_user = by
+    referral.save()
+    return referral
+
+
+def _check_transition(referral: Referral, status: str, decline_reason: str) -> None:
     if status not in TRANSITIONS.get(referral.status, set()):
         raise ValidationError(
             _("A referral cannot go from “%(old)s” to “%(new)s”.")
@@ -69,7 +83,3 @@ def referral_set_status(*, referral: Referral, by: User, status: str, decline_re
         )
     if status == ReferralStatus.DECLINED and not decline_reason.strip():
         raise ValidationError(_("Say why the referral was declined."), code="reason_required")
-    referral.status, referral.decline_reason = status, decline_reason.strip()
-    referral._history_user = by
-    referral.save()
-    return referral

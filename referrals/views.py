@@ -121,12 +121,12 @@ def referral_status(request: HttpRequest, reference: str, referral_id: int) -> H
     require_permission(request, CHANGE_REFERRAL)
     case = case_for(request, reference)
     referral = get_object_or_404(Referral.objects.select_related("loket"), pk=referral_id, case=case)
-    form = ReferralStatusForm(request.POST or None, initial={"status": referral.status})
+    form = ReferralStatusForm(request.POST or None, initial={"status": referral.status, "notes": referral.notes})
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_set_status(
                 referral=referral, by=request.user, status=form.cleaned_data["status"],
-                decline_reason=form.cleaned_data["decline_reason"],
+                decline_reason=form.cleaned_data["decline_reason"], notes=form.cleaned_data["notes"],
             )
         except ValidationError as refusal:
             form.add_error(None, refusal)

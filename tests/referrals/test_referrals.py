@@ -104,14 +104,16 @@ def test_the_lifecycle_and_a_decline_needs_a_reason(advisor_client, advisor, at_
     url = reverse("referrals:referral_status", args=[at_home_case.reference, referral.pk])
 
     assert advisor_client.post(url, {"status": "registered"}).status_code == 302
+    assert advisor_client.post(url, {"status": "registered", "notes": "Aangemeld per mail"}).status_code == 302
     refused = advisor_client.post(url, {"status": "declined", "decline_reason": ""})
     assert "Zeg waarom de verwijzing is afgewezen." in refused.content.decode()
-    assert advisor_client.post(url, {"status": "declined", "decline_reason": "Geen plek"}).status_code == 302
+    declined = {"status": "declined", "decline_reason": "Geen plek", "notes": "Aangemeld per mail"}
+    assert advisor_client.post(url, declined).status_code == 302
     final = advisor_client.post(url, {"status": "in_progress"})
     assert "Een verwijzing kan niet van" in final.content.decode()
     referral.refresh_from_db()
-    assert (referral.status, referral.decline_reason) == ("declined", "Geen plek")
-    assert referral.history.count() == 3
+    assert (referral.status, referral.decline_reason, referral.notes) == ("declined", "Geen plek", "Aangemeld per mail")
+    assert referral.history.count() == 4
 
 
 def test_a_referral_waiting_for_consent_cannot_be_registered_yet(advisor_client, at_home_case):
