@@ -155,3 +155,22 @@ def test_team_leads_edit_the_directory_and_advisors_do_not(team_lead_client, adv
     url = reverse("admin:referrals_loket_change", args=[loket.pk])
     assert team_lead_client.get(url).status_code == 200
     assert advisor_client.get(url).status_code == 403
+
+
+def test_the_case_page_queries_do_not_grow_with_referrals(advisor_client, advisor, at_home_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from referrals import services
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert advisor_client.get(at_home_case.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    regelrecht = Loket.objects.get(code="regelrecht")
+    services.referral_make(case=at_home_case, loket=regelrecht, by=advisor, advice=None, manual_reason="Rechten")
+    one = count()
+    for _ in range(9):
+        services.referral_make(case=at_home_case, loket=regelrecht, by=advisor, advice=None, manual_reason="Nog eens")
+    assert count() == one
