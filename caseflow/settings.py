@@ -234,6 +234,11 @@ CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "OO")
 if not re.fullmatch(r"[A-Z]{1,5}", CASE_REFERENCE_PREFIX):
     raise ImproperlyConfigured("CASE_REFERENCE_PREFIX must be 1 to 5 capital letters, e.g. OO.")
 
+# --- Consent ----------------------------------------------------------------
+
+# When true, data leaves only if every parent with parental authority consented.
+CONSENT_BOTH_PARENTS = env_bool("CONSENT_BOTH_PARENTS", default=False)
+
 # --- Static files -----------------------------------------------------------
 
 STATIC_URL = "static/"

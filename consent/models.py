@@ -1,0 +1,163 @@
+"""Consent per purpose and recipient, and the log of what left the helpline.
+
+Both kinds of record are append-only: a consent is never edited (a change is a
+withdrawal plus a new record), a disclosure is never changed at all. The rows
+keep what was true when they were written (who gave it, whether that person
+had parental authority, the exact text read out), so that a consent stays
+demonstrable whatever happens to the case later.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from caseflow.models import Case
+
+
+class DataCategory(models.TextChoices):
+    CONTACT = "contact", _("Contact details")
+    SCHOOL = "school", _("School details")
+    SUPPORT = "support", _("Support need")
+    HEALTH = "health", _("Health and care data")
+    NOTES = "notes", _("Call notes")
+
+
+class ConsentMethod(models.TextChoices):
+    PHONE = "phone", _("By phone")
+    WRITING = "writing", _("In writing")
+    WEB_FORM = "web_form", _("Web form")
+
+
+class Authority(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Purpose(models.Model):
+    """What data is shared for; the text is what the advisor reads out or sends.
+
+    Changing the text raises the version, so every consent names the exact
+    wording the parent agreed to (the history keeps the old texts).
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    text = models.TextField(_("text read to the parent"))
+    version = models.PositiveIntegerField(_("text version"), default=1, editable=False)
+    active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("purpose")
+        verbose_name_plural = _("purposes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            previous = Purpose.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+            if previous is not None and previous != self.text:
+                self.version += 1
+        super().save(*args, **kwargs)
+
+
+class AppendOnly(models.Model):
+    """Refuses deletes, and updates other than the ones a subclass allows."""
+
+    class Meta:
+        abstract = True
+
+    # Fields that may still be filled in once after the row is written.
+    fillable_once: tuple[str, ...] = ()
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            self._check_only_fillable_changed()
+        super().save(*args, **kwargs)
+
+    def _check_only_fillable_changed(self) -> None:
+        stored = type(self).objects.filter(pk=self.pk).values().first()
+        for field in self._meta.concrete_fields:
+            was, now = stored[field.attname], getattr(self, field.attname)
+            if was == now:
+                continue
+            if field.name not in self.fillable_once or was not in (None, ""):
+                raise ValidationError(f"{type(self).__name__} {self.pk} is append-only: {field.name} cannot change.")
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"{type(self).__name__} is append-only and is never deleted.")
+
+
+class ConsentRecord(AppendOnly):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents", verbose_name=_("case"))
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="consents", verbose_name=_("purpose"))
+    purpose_text = models.TextField(_("text shown"))
+    purpose_version = models.PositiveIntegerField(_("text version shown"))
+    recipient_code = models.SlugField(_("recipient"), max_length=60)
+    recipient_name = models.CharField(_("recipient name"), max_length=150)
+    categories = models.JSONField(_("data categories"))
+    child_name = models.CharField(_("child"), max_length=60)
+    giver_id = models.BigIntegerField(_("giver (caller id)"), null=True, blank=True)
+    giver_name = models.CharField(_("given by"), max_length=120)
+    giver_authority = models.CharField(_("giver has parental authority"), max_length=10, choices=Authority)
+    method = models.CharField(_("how it was given"), max_length=10, choices=ConsentMethod)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    valid_until = models.DateTimeField(_("valid until"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    school_proposed = models.BooleanField(
+        _("the school proposed this; the parents agreed"), default=False,
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("withdrawal recorded by"),
+    )
+    withdrawal_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
+
+    fillable_once = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["case", "purpose", "recipient_code"], name="consent_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.purpose.code} → {self.recipient_code}"
+
+
+class Disclosure(AppendOnly):
+    """One attempt to let data leave for a recipient: allowed (with what was sent) or refused."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("case"))
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="+", verbose_name=_("purpose"))
+    recipient_code = models.SlugField(_("recipient"), max_length=60)
+    categories = models.JSONField(_("data categories"))
+    allowed = models.BooleanField(_("allowed"))
+    refusal = models.CharField(_("why refused"), max_length=300, blank=True)
+    consent_ids = models.JSONField(_("under consents"), default=list)
+    content_sha256 = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.recipient_code} ({'allowed' if self.allowed else 'refused'})"

@@ -1,0 +1,179 @@
+"""Giving and withdrawing consent, the gate, and disclosures through it.
+
+`consent_gate` is the one place that says whether data may leave for a
+recipient. `disclosure_make` is the only way to produce data for a recipient:
+it asks the gate, logs the attempt either way, and hands out the content only
+when allowed. Giving, withdrawing and disclosing lock the case row, so a
+withdrawal and a disclosure never overlap: a disclosure after a withdrawal
+is refused, however close together they come.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from caseflow.models import Case, User
+from caseflow.parties import authority_holders
+from caseflow.services import case_lock
+from consent.models import Authority, ConsentRecord, DataCategory, Disclosure, Purpose
+
+
+@dataclass(frozen=True)
+class GateAnswer:
+    allowed: bool
+    reason: str
+    code: str
+    records: tuple[ConsentRecord, ...] = field(default=())
+
+
+class DisclosureRefused(Exception):
+    def __init__(self, answer: GateAnswer):
+        self.answer = answer
+        super().__init__(answer.reason)
+
+
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "j F Y H:i")
+
+
+def consent_gate(
+    *, case: Case, purpose: Purpose, recipient_code: str, categories: Iterable[str], at: datetime | None = None
+) -> GateAnswer:
+    """May these categories of this case go to this recipient for this purpose, now?"""
+    at = at or timezone.now()
+    wanted = set(categories)
+    records = [r for r in ConsentRecord.objects.filter(case=case, purpose=purpose) if r.given_at <= at]
+    if not records:
+        return _no("no_record", _("There is no consent for “%(purpose)s”.") % {"purpose": purpose})
+    for_recipient = [r for r in records if r.recipient_code == recipient_code]
+    if not for_recipient:
+        others = ", ".join(sorted({r.recipient_name for r in records}))
+        return _no("wrong_recipient", _("The consent for this purpose is for another recipient: %(others)s.")
+                   % {"others": others})
+    standing = [r for r in for_recipient if r.withdrawn_at is None or r.withdrawn_at > at]
+    if not standing:
+        last = max(for_recipient, key=lambda r: r.withdrawn_at)
+        return _no("withdrawn", _("The consent was withdrawn on %(when)s: %(why)s")
+                   % {"when": _when(last.withdrawn_at), "why": last.withdrawal_reason})
+    in_time = [r for r in standing if at < r.valid_until]
+    if not in_time:
+        last = max(standing, key=lambda r: r.valid_until)
+        return _no("expired", _("The consent expired on %(when)s.") % {"when": _when(last.valid_until)})
+    with_authority = [r for r in in_time if r.giver_authority == Authority.YES]
+    if not with_authority:
+        return _no("no_authority", _("The consent was given by someone without (known) parental authority: "
+                                     "%(names)s.") % {"names": ", ".join(r.giver_name for r in in_time)})
+    covering = [r for r in with_authority if wanted <= set(r.categories)]
+    if not covering:
+        covered = set().union(*(set(r.categories) for r in with_authority))
+        missing = ", ".join(str(DataCategory(c).label) for c in sorted(wanted - covered) if c in DataCategory.values)
+        return _no("category_not_covered", _("The consent does not cover: %(missing)s.") % {"missing": missing})
+    if settings.CONSENT_BOTH_PARENTS:
+        without = authority_holders(case) - {r.giver_id for r in covering}
+        if without:
+            return _no("both_parents", _("Every parent with authority must agree; %(count)s has not.")
+                       % {"count": len(without)})
+    return GateAnswer(True, _("Allowed under consent given on %(when)s.") % {"when": _when(covering[0].given_at)},
+                      "allowed", tuple(covering))
+
+
+def _no(code: str, reason: str) -> GateAnswer:
+    return GateAnswer(False, reason, code)
+
+
+@transaction.atomic
+def consent_give(
+    *,
+    case: Case,
+    purpose: Purpose,
+    recipient_code: str,
+    recipient_name: str,
+    categories: Iterable[str],
+    child_name: str,
+    giver_id: int | None,
+    giver_name: str,
+    giver_authority: str,
+    method: str,
+    valid_until: datetime,
+    by: User,
+    school_proposed: bool = False,
+) -> ConsentRecord:
+    categories = sorted(set(categories))
+    if not categories or not set(categories) <= set(DataCategory.values):
+        raise ValidationError(_("Choose which kinds of data the consent covers."), code="categories")
+    if giver_authority == Authority.NO:
+        raise ValidationError(
+            _("%(name)s has no parental authority and cannot give a valid consent for the child.")
+            % {"name": giver_name},
+            code="no_authority",
+        )
+    if valid_until <= timezone.now():
+        raise ValidationError(_("A consent must be valid until a moment in the future."), code="valid_until")
+    case_lock(case_id=case.pk)
+    record = ConsentRecord(
+        case=case, purpose=purpose, purpose_text=purpose.text, purpose_version=purpose.version,
+        recipient_code=recipient_code, recipient_name=recipient_name, categories=categories,
+        child_name=child_name, giver_id=giver_id, giver_name=giver_name, giver_authority=giver_authority,
+        method=method, valid_until=valid_until, recorded_by=by, school_proposed=school_proposed,
+    )
+    record._history_user = by
+    record.save()
+    return record
+
+
+@transaction.atomic
+def consent_withdraw(*, record: ConsentRecord, by: User, reason: str, at: datetime | None = None) -> ConsentRecord:
+    """Withdrawn in one step; disclosures stop at once."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the consent is withdrawn."), code="reason_required")
+    case_lock(case_id=record.case_id)
+    record = ConsentRecord.objects.get(pk=record.pk)
+    if record.withdrawn_at is not None:
+        raise ValidationError(_("This consent was withdrawn already."), code="already_withdrawn")
+    record.withdrawn_at, record.withdrawn_by, record.withdrawal_reason = at or timezone.now(), by, reason.strip()
+    record._history_user = by
+    record.save()
+    return record
+
+
+def disclosure_make(
+    *,
+    case: Case,
+    purpose: Purpose,
+    recipient_code: str,
+    categories: Iterable[str],
+    by: User,
+    content: Callable[[set[str]], bytes],
+    at: datetime | None = None,
+) -> bytes:
+    """The content for the recipient, made only if the gate allows; every attempt is logged.
+
+    Raises DisclosureRefused when the gate says no, after the refusal is committed
+    (so do not call this inside a transaction that an exception would roll back).
+    """
+    categories = sorted(set(categories))
+    with transaction.atomic():
+        case_lock(case_id=case.pk)
+        answer = consent_gate(case=case, purpose=purpose, recipient_code=recipient_code, categories=categories, at=at)
+        log = Disclosure(case=case, purpose=purpose, recipient_code=recipient_code, categories=categories,
+                         allowed=answer.allowed, refusal="" if answer.allowed else answer.reason,
+                         made_by=by, made_at=at or timezone.now())
+        made = b""
+        if answer.allowed:
+            made = content(set(categories))
+            log.consent_ids = [record.pk for record in answer.records]
+            log.content_sha256 = hashlib.sha256(made).hexdigest()
+        log._history_user = by
+        log.save()
+    if not answer.allowed:
+        raise DisclosureRefused(answer)
+    return made

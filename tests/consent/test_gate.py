@@ -1,0 +1,210 @@
+"""The consent gate: every reason it says no, withdrawal that stops what was allowed a
+moment before, append-only records, and a property over random sequences of actions."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from consent.models import ConsentRecord, Disclosure, Purpose
+from consent.services import DisclosureRefused, consent_gate, consent_give, consent_withdraw, disclosure_make
+from tests.factories import case_with_call
+
+CONSULTANT = "onderwijsconsulent"
+
+
+@pytest.fixture
+def case(advisor):
+    return case_with_call(advisor)
+
+
+@pytest.fixture
+def purpose(db):
+    return Purpose.objects.get(code="share-summary-consultant")
+
+
+@pytest.fixture
+def give(case, purpose, advisor):
+    def _give(**changes):
+        fields = {
+            "case": case, "purpose": purpose, "recipient_code": CONSULTANT, "recipient_name": "Onderwijsconsulenten",
+            "categories": ["contact", "school"], "child_name": "Yara", "giver_id": None,
+            "giver_name": "Fatima el Amrani", "giver_authority": "yes", "method": "phone",
+            "valid_until": timezone.now() + dt.timedelta(days=90), "by": advisor,
+        }
+        return consent_give(**{**fields, **changes})
+
+    return _give
+
+
+def gate(case, purpose, recipient=CONSULTANT, categories=("contact",), at=None):
+    return consent_gate(case=case, purpose=purpose, recipient_code=recipient, categories=categories, at=at)
+
+
+def test_a_covering_consent_allows(give, case, purpose):
+    record = give()
+    answer = gate(case, purpose, categories=("contact", "school"))
+    assert answer.allowed and answer.records == (record,)
+
+
+def test_no_record(case, purpose):
+    answer = gate(case, purpose)
+    assert (answer.allowed, answer.code) == (False, "no_record")
+    assert "Er is geen toestemming" in answer.reason
+
+
+def test_another_recipient(give, case, purpose):
+    give(recipient_code="het-juiste-loket", recipient_name="Het Juiste Loket")
+    answer = gate(case, purpose)
+    assert answer.code == "wrong_recipient" and "Het Juiste Loket" in answer.reason
+
+
+def test_a_category_not_covered(give, case, purpose):
+    give()
+    answer = gate(case, purpose, categories=("contact", "health"))
+    assert answer.code == "category_not_covered" and "Gezondheids" in answer.reason
+
+
+def test_expired(give, case, purpose):
+    give(valid_until=timezone.now() + dt.timedelta(days=1))
+    answer = gate(case, purpose, at=timezone.now() + dt.timedelta(days=2))
+    assert answer.code == "expired"
+
+
+def test_withdrawn(give, case, purpose, advisor):
+    consent_withdraw(record=give(), by=advisor, reason="Ouder wil zelf contact")
+    answer = gate(case, purpose)
+    assert answer.code == "withdrawn" and "Ouder wil zelf contact" in answer.reason
+
+
+def test_a_giver_without_known_authority(give, case, purpose):
+    give(giver_authority="unknown")
+    assert gate(case, purpose).code == "no_authority"
+
+
+def test_a_person_without_authority_cannot_give_consent(give):
+    with pytest.raises(ValidationError, match="geen gezag"):
+        give(giver_authority="no")
+    assert not ConsentRecord.objects.exists()
+
+
+def test_both_parents_must_agree_when_the_organisation_says_so(give, case, purpose, settings):
+    from intake import services
+
+    mother = case.callers.get()
+    mother.parental_authority = "yes"
+    mother.save()
+    father = services.caller_add(case=case, by=case.owner, fields={"name": "Karim", "parental_authority": "yes"})
+    give(giver_id=mother.pk)
+    settings.CONSENT_BOTH_PARENTS = True
+    assert gate(case, purpose).code == "both_parents"
+    give(giver_id=father.pk, giver_name="Karim")
+    assert gate(case, purpose).allowed
+    settings.CONSENT_BOTH_PARENTS = False
+
+
+def test_a_withdrawal_stops_a_disclosure_allowed_a_moment_before(give, case, purpose, advisor):
+    record = give()
+    sent = disclosure_make(case=case, purpose=purpose, recipient_code=CONSULTANT, categories=["contact"],
+                           by=advisor, content=lambda categories: b"samenvatting")
+    assert sent == b"samenvatting"
+
+    consent_withdraw(record=record, by=advisor, reason="Ingetrokken door moeder")
+    with pytest.raises(DisclosureRefused, match="ingetrokken"):
+        disclosure_make(case=case, purpose=purpose, recipient_code=CONSULTANT, categories=["contact"],
+                        by=advisor, content=lambda categories: b"samenvatting")
+
+    allowed, refused = Disclosure.objects.order_by("made_at", "id")
+    assert allowed.allowed and allowed.consent_ids == [record.pk] and len(allowed.content_sha256) == 64
+    assert not refused.allowed and "ingetrokken" in refused.refusal and refused.content_sha256 == ""
+
+
+def test_consent_records_and_disclosures_are_append_only(give, advisor):
+    record = give()
+    record.categories = ["contact", "school", "health"]
+    with pytest.raises(ValidationError, match="append-only"):
+        record.save()
+    with pytest.raises(ValidationError, match="append-only"):
+        record.delete()
+    consent_withdraw(record=ConsentRecord.objects.get(), by=advisor, reason="Weg")
+    again = ConsentRecord.objects.get()
+    again.withdrawal_reason = "Iets anders"
+    with pytest.raises(ValidationError, match="append-only"):
+        again.save()
+    assert ConsentRecord.objects.get().history.count() == 2
+
+
+def test_a_new_text_raises_the_purpose_version_and_consents_keep_the_old_text(give, purpose):
+    old_text = purpose.text
+    record = give()
+    purpose.text = old_text + " Nieuwe zin."
+    purpose.save()
+    assert purpose.version == record.purpose_version + 1
+    assert ConsentRecord.objects.get().purpose_text == old_text
+
+
+# --- Property: random sequences of give / withdraw / expire / disclose -----------------
+
+CATEGORIES = ["contact", "school", "support", "health", "notes"]
+RECIPIENTS = [CONSULTANT, "het-juiste-loket"]
+actions = st.lists(
+    st.one_of(
+        st.tuples(st.just("give"), st.sampled_from(RECIPIENTS), st.sets(st.sampled_from(CATEGORIES), min_size=1),
+                  st.integers(min_value=1, max_value=30), st.sampled_from(["yes", "unknown"])),
+        st.tuples(st.just("withdraw"), st.integers(min_value=0, max_value=5)),
+        st.tuples(st.just("wait"), st.integers(min_value=1, max_value=20)),
+        st.tuples(st.just("disclose"), st.sampled_from(RECIPIENTS), st.sets(st.sampled_from(CATEGORIES), min_size=1)),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=actions)
+def test_nothing_leaves_without_a_covering_consent_at_that_moment(steps, advisor, case, purpose):
+    # Examples share the test's database; each gets its own purpose, so records
+    # (append-only, never deleted) of one example cannot cover another's.
+    run = Purpose.objects.create(code=f"p{Purpose.objects.count()}", name="Test", text="Tekst")
+    now, attempts = timezone.now(), 0
+    for step in steps:
+        if step[0] == "give":
+            _, recipient, categories, days, authority = step
+            record = ConsentRecord(
+                case=case, purpose=run, purpose_text=run.text, purpose_version=run.version, recipient_code=recipient,
+                recipient_name=recipient, categories=sorted(categories), child_name="Yara", giver_name="Ouder",
+                giver_authority=authority, method="phone", given_at=now,
+                valid_until=now + dt.timedelta(days=days), recorded_by=advisor,
+            )
+            record.save()
+        elif step[0] == "withdraw":
+            standing = list(ConsentRecord.objects.filter(purpose=run, withdrawn_at__isnull=True).order_by("id"))
+            if standing:
+                consent_withdraw(record=standing[step[1] % len(standing)], by=advisor, reason="Ingetrokken", at=now)
+        elif step[0] == "wait":
+            now += dt.timedelta(days=step[1])
+        else:
+            _, recipient, categories = step
+            attempts += 1
+            try:
+                disclosure_make(case=case, purpose=run, recipient_code=recipient, categories=categories,
+                                by=advisor, content=lambda c: b"data", at=now)
+            except DisclosureRefused:
+                pass
+            now += dt.timedelta(seconds=1)
+
+    logged = list(Disclosure.objects.filter(purpose=run))
+    assert len(logged) == attempts
+    for disclosure in logged:
+        if not disclosure.allowed:
+            continue
+        at = disclosure.made_at
+        covering = [
+            r for r in ConsentRecord.objects.filter(pk__in=disclosure.consent_ids)
+            if r.recipient_code == disclosure.recipient_code and set(disclosure.categories) <= set(r.categories)
+            and r.given_at <= at < r.valid_until and (r.withdrawn_at is None or r.withdrawn_at > at)
+            and r.giver_authority == "yes"
+        ]
+        assert covering, f"disclosure {disclosure.pk} left without a covering consent"
