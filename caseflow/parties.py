@@ -1,24 +1,42 @@
-"""Who holds parental authority for a case's child, without caseflow or consent
-importing the app that knows the callers.
+"""The people of a case (who calls, who has parental authority) and the child's
+name, for apps that may not import the intake that knows them (consent).
 
-The intake registers its answer in its AppConfig.ready(); the consent gate asks
-here when the organisation requires every parent with authority to agree.
+The intake registers its answer in its AppConfig.ready().
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from caseflow.models import Case
 
-_provider: Callable[[Case], set[int]] | None = None
+
+@dataclass(frozen=True)
+class Party:
+    id: int
+    name: str
+    authority: str  # yes / no / unknown
 
 
-def register_authority_holders(provider: Callable[[Case], set[int]]) -> None:
+@dataclass(frozen=True)
+class CaseParties:
+    child_name: str
+    people: tuple[Party, ...]
+
+
+_provider: Callable[[Case], CaseParties] | None = None
+
+
+def register_case_parties(provider: Callable[[Case], CaseParties]) -> None:
     global _provider
     _provider = provider
 
 
+def case_parties(case: Case) -> CaseParties:
+    return _provider(case) if _provider else CaseParties("", ())
+
+
 def authority_holders(case: Case) -> set[int]:
-    """The ids of the people with parental authority (empty when no app has said)."""
-    return _provider(case) if _provider else set()
+    """The ids of the people with parental authority."""
+    return {party.id for party in case_parties(case).people if party.authority == "yes"}

@@ -30,6 +30,13 @@ _CASE_WORK = {
     "referrals.view_referral",
     "referrals.add_referral",
     "referrals.change_referral",
+    "consent.view_purpose",
+    "consent.view_consentrecord",
+    "consent.add_consentrecord",
+    "consent.change_consentrecord",
+    "consent.view_disclosure",
+    "consent.view_recipientnotice",
+    "consent.change_recipientnotice",
 }
 
 # "app_label.codename" per role. Later apps add their models' permissions here.
@@ -43,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "referrals.add_loket",
         "referrals.change_loket",
         "referrals.change_ruleparameter",
+        "consent.add_purpose",
+        "consent.change_purpose",
     },
 }
 

@@ -24,6 +24,7 @@ urlpatterns = [
     # The apps that feed the case: caseflow's only knowledge of them.
     path("", include("intake.urls")),
     path("", include("referrals.urls")),
+    path("", include("consent.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,6 +8,9 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent")
 
     def ready(self) -> None:
+        from caseflow.panels import CasePanel, register_case_panel
         from consent.purposes import purposes_load
+        from consent.views import consent_panel_context
 
         post_migrate.connect(purposes_load, sender=self, dispatch_uid="consent.load_purposes")
+        register_case_panel(CasePanel("consent", "main", 7, "consent/panel.html", consent_panel_context))

@@ -161,3 +161,25 @@ class Disclosure(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.case} → {self.recipient_code} ({'allowed' if self.allowed else 'refused'})"
+
+
+class RecipientNotice(models.Model):
+    """A task for the advisor: tell a recipient that data it received may no longer be used."""
+
+    consent = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="notices")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="recipient_notices")
+    recipient_name = models.CharField(_("recipient"), max_length=150)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("task: inform the recipient")
+        verbose_name_plural = _("tasks: inform the recipient")
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.recipient_name}"

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from caseflow.models import Case, User
 from caseflow.parties import authority_holders
 from caseflow.services import case_lock
-from consent.models import Authority, ConsentRecord, DataCategory, Disclosure, Purpose
+from consent.models import Authority, ConsentRecord, DataCategory, Disclosure, Purpose, RecipientNotice
+from consent.signals import consent_withdrawn
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,16 @@ def consent_gate(
                       "allowed", tuple(covering))
 
 
+def consented_categories(*, case: Case, purpose: Purpose, recipient_code: str, at: datetime | None = None) -> set[str]:
+    """The data categories that valid consents (given by a parent with authority) cover right now."""
+    at = at or timezone.now()
+    records = ConsentRecord.objects.filter(
+        case=case, purpose=purpose, recipient_code=recipient_code, giver_authority=Authority.YES,
+        given_at__lte=at, valid_until__gt=at,
+    ).exclude(withdrawn_at__lte=at)
+    return set().union(*(set(record.categories) for record in records))
+
+
 def _no(code: str, reason: str) -> GateAnswer:
     return GateAnswer(False, reason, code)
 
@@ -132,7 +143,8 @@ def consent_give(
 
 @transaction.atomic
 def consent_withdraw(*, record: ConsentRecord, by: User, reason: str, at: datetime | None = None) -> ConsentRecord:
-    """Withdrawn in one step; disclosures stop at once."""
+    """Withdrawn in one step: disclosures stop at once, what waited on it is stopped,
+    and every recipient that already received data under it becomes a task for the advisor."""
     if not reason.strip():
         raise ValidationError(_("Say why the consent is withdrawn."), code="reason_required")
     case_lock(case_id=record.case_id)
@@ -142,7 +154,27 @@ def consent_withdraw(*, record: ConsentRecord, by: User, reason: str, at: dateti
     record.withdrawn_at, record.withdrawn_by, record.withdrawal_reason = at or timezone.now(), by, reason.strip()
     record._history_user = by
     record.save()
+    if _was_disclosed_under(record):
+        notice = RecipientNotice(consent=record, case_id=record.case_id, recipient_name=record.recipient_name)
+        notice._history_user = by
+        notice.save()
+    consent_withdrawn.send(sender=ConsentRecord, record=record, by=by)
     return record
+
+
+def _was_disclosed_under(record: ConsentRecord) -> bool:
+    allowed = Disclosure.objects.filter(case_id=record.case_id, allowed=True).values_list("consent_ids", flat=True)
+    return any(record.pk in ids for ids in allowed)
+
+
+@transaction.atomic
+def notice_done(*, notice: RecipientNotice, by: User) -> RecipientNotice:
+    notice = RecipientNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.done_at is None:
+        notice.done_at, notice.done_by = timezone.now(), by
+        notice._history_user = by
+        notice.save()
+    return notice
 
 
 def disclosure_make(

@@ -8,16 +8,19 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from caseflow.demo import register_demo_seeder
-        from caseflow.parties import register_authority_holders
+        from caseflow.parties import register_case_parties
         from intake import panels
         from intake.demo import demo_cases_seed
 
         panels.register()
-        register_authority_holders(_authority_holders)
+        register_case_parties(_case_parties)
         register_demo_seeder("intake", lambda count: f"{count} cases with {demo_cases_seed(count=count)} calls")
 
 
-def _authority_holders(case) -> set[int]:
-    from intake.models import Caller, YesNoUnknown
+def _case_parties(case):
+    from caseflow.parties import CaseParties, Party
+    from intake.models import Caller, Child
 
-    return set(Caller.objects.filter(case=case, parental_authority=YesNoUnknown.YES).values_list("pk", flat=True))
+    child = Child.objects.filter(case=case).values_list("first_name", flat=True).first() or ""
+    callers = Caller.objects.filter(case=case).values_list("pk", "name", "parental_authority")
+    return CaseParties(child, tuple(Party(*caller) for caller in callers))

@@ -9,11 +9,15 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from caseflow.panels import CasePanel, register_case_panel
+        from consent.recipients import register_recipients
+        from consent.signals import consent_withdrawn
         from referrals.directory import load_after_migrate
 
         # After every migrate (and after the test runner's flush, which would
         # otherwise leave the directory empty) the missing organisations are added.
         post_migrate.connect(load_after_migrate, sender=self, dispatch_uid="referrals.load_directory")
+        consent_withdrawn.connect(_stop_waiting_referrals, dispatch_uid="referrals.stop_waiting")
+        register_recipients("lokets", _lokets)
         from referrals.views import advice_panel_context
 
         register_case_panel(
@@ -22,3 +26,18 @@ class ReferralsConfig(AppConfig):
         register_case_panel(
             CasePanel("referrals.preview", "call_form", 10, "referrals/panels/preview.html", lambda request, case: {})
         )
+
+
+def _lokets() -> list[tuple[str, str]]:
+    from referrals.models import Loket
+
+    return list(Loket.objects.filter(active=True, direct_referral=True).values_list("code", "name"))
+
+
+def _stop_waiting_referrals(sender, record, by, **kwargs) -> None:
+    from django.utils.translation import gettext as _
+
+    from referrals.services import referrals_stop_waiting
+
+    reason = _("Consent withdrawn: %(reason)s") % {"reason": record.withdrawal_reason}
+    referrals_stop_waiting(case_id=record.case_id, recipient_code=record.recipient_code, by=by, reason=reason)

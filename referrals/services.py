@@ -8,13 +8,16 @@ from django.utils.translation import gettext as _
 
 from caseflow.models import Case, CaseStatus, User
 from caseflow.services import case_lock
+from consent.models import DataCategory, Purpose
+from consent.services import consented_categories, disclosure_make
 from referrals.models import MANUAL, Loket, Referral, ReferralStatus
+from referrals.package import PACKAGE_PURPOSE, package_bytes
 from referrals.rules import Advice
 
 # Where a referral may go from each status. Done, declined and withdrawn are final.
 TRANSITIONS: dict[str, set[str]] = {
     ReferralStatus.ADVISED: {ReferralStatus.REGISTERED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN},
-    # Held until the consent gate (the consent app) lets the data go; it can still be withdrawn.
+    # Held until the package passes the consent gate (referral_send_package); it can be withdrawn.
     ReferralStatus.WAITING_FOR_CONSENT: {ReferralStatus.WITHDRAWN},
     ReferralStatus.REGISTERED: {
         ReferralStatus.IN_PROGRESS, ReferralStatus.DONE, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN,
@@ -83,3 +86,39 @@ def _check_transition(referral: Referral, status: str, decline_reason: str) -> N
         )
     if status == ReferralStatus.DECLINED and not decline_reason.strip():
         raise ValidationError(_("Say why the referral was declined."), code="reason_required")
+
+
+def referral_send_package(*, referral: Referral, by: User) -> bytes:
+    """The package for the loket, through the consent gate, with only the consented data.
+
+    Raises consent's DisclosureRefused (logged there) when the gate says no. A
+    referral that waited for consent counts as registered once its package went out.
+    """
+    loket = referral.loket
+    purpose = Purpose.objects.get(code=PACKAGE_PURPOSE)
+    covered = consented_categories(case=referral.case, purpose=purpose, recipient_code=loket.code)
+    content = disclosure_make(
+        case=referral.case, purpose=purpose, recipient_code=loket.code,
+        # Without any consent, ask for the least, so that the refusal names the real reason.
+        categories=covered or {DataCategory.CONTACT}, by=by,
+        content=lambda categories: package_bytes(referral, categories),
+    )
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.status == ReferralStatus.WAITING_FOR_CONSENT:
+            referral.status = ReferralStatus.REGISTERED
+            referral._history_user = by
+            referral.save()
+    return content
+
+
+def referrals_stop_waiting(*, case_id: int, recipient_code: str, by: User, reason: str) -> int:
+    """Withdraw the referrals that waited for a consent that is now withdrawn."""
+    waiting = Referral.objects.select_for_update().filter(
+        case_id=case_id, loket__code=recipient_code, status=ReferralStatus.WAITING_FOR_CONSENT
+    )
+    for referral in waiting:
+        referral.status, referral.notes = ReferralStatus.WITHDRAWN, f"{referral.notes}\n{reason}".strip()
+        referral._history_user = by
+        referral.save()
+    return len(waiting)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caseflow.access import VIEW_CASE, case_for, require_permission
 from caseflow.models import Case
+from consent.services import DisclosureRefused
 from intake.models import StepTaken
 from referrals import selectors, services
 from referrals.forms import ManualReferralForm, ReferralStatusForm
@@ -134,3 +137,22 @@ def referral_status(request: HttpRequest, reference: str, referral_id: int) -> H
             messages.success(request, _("The referral has been updated."))
             return redirect(case)
     return render(request, "referrals/referral_status.html", {"case": case, "referral": referral, "form": form})
+
+
+@require_POST
+def send_package(request: HttpRequest, reference: str, referral_id: int) -> HttpResponse:
+    """Send the referral package: through the consent gate, only the consented data; logged."""
+    require_permission(request, CHANGE_REFERRAL)
+    case = case_for(request, reference)
+    referral = get_object_or_404(Referral.objects.select_related("loket", "case"), pk=referral_id, case=case)
+    try:
+        content = services.referral_send_package(referral=referral, by=request.user)
+    except DisclosureRefused as refused:
+        messages.error(request, _("Not sent: %(reason)s") % {"reason": refused.answer.reason})
+        return redirect(case)
+    if request.POST.get("format") == "json":
+        response = HttpResponse(content, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{case.reference}-{referral.loket.code}.json"'
+        return response
+    context = {"case": case, "referral": referral, "package": json.loads(content)}
+    return render(request, "referrals/package.html", context)

@@ -1,0 +1,89 @@
+"""Recording and withdrawing consent on a case, the recipients' tasks, the parent's overview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caseflow.access import case_for, require_permission
+from caseflow.models import Case
+from caseflow.parties import case_parties
+from consent import selectors, services
+from consent.forms import ConsentGiveForm, WithdrawForm
+from consent.models import ConsentRecord, RecipientNotice
+
+GIVE = "consent.add_consentrecord"
+WITHDRAW = "consent.change_consentrecord"
+VIEW = "consent.view_consentrecord"
+
+
+def consent_panel_context(request: HttpRequest, case: Case) -> dict:
+    """The case page's consent panel (registered in apps.py)."""
+    records = selectors.consent_records(case)
+    return {"cells": selectors.consent_matrix(records), "records": records, "notices": selectors.open_notices(case)}
+
+
+@require_http_methods(["GET", "POST"])
+def consent_give(request: HttpRequest, reference: str) -> HttpResponse:
+    require_permission(request, GIVE)
+    case = case_for(request, reference)
+    parties = case_parties(case)
+    form = ConsentGiveForm(request.POST or None, parties=parties, initial={"recipient": request.GET.get("ontvanger")})
+    if request.method == "POST" and form.is_valid():
+        data, giver = form.cleaned_data, form.cleaned_data["giver"]
+        try:
+            services.consent_give(
+                case=case, purpose=data["purpose"], recipient_code=data["recipient"],
+                recipient_name=form.recipient_name(), categories=data["categories"], child_name=parties.child_name,
+                giver_id=giver.id, giver_name=giver.name, giver_authority=giver.authority, method=data["method"],
+                valid_until=data["valid_until"], by=request.user, school_proposed=data["school_proposed"],
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("The consent has been recorded."))
+            return redirect(case)
+    return render(request, "consent/form.html", {"case": case, "form": form, "title": _("Record consent")})
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, reference: str, record_id: int) -> HttpResponse:
+    require_permission(request, WITHDRAW)
+    case = case_for(request, reference)
+    record = get_object_or_404(ConsentRecord.objects.select_related("purpose"), pk=record_id, case=case)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(record=record, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("The consent has been withdrawn; nothing more is sent under it."))
+            return redirect(case)
+    context = {"case": case, "form": form, "record": record, "title": _("Withdraw consent")}
+    return render(request, "consent/form.html", context)
+
+
+@require_POST
+def notice_done(request: HttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    require_permission(request, WITHDRAW)
+    case = case_for(request, reference)
+    services.notice_done(notice=get_object_or_404(RecipientNotice, pk=notice_id, case=case), by=request.user)
+    return redirect(case)
+
+
+@require_GET
+def parent_overview(request: HttpRequest, reference: str) -> HttpResponse:
+    """For the parent, printable: every consent they gave and what was shared under it."""
+    require_permission(request, VIEW)
+    case = case_for(request, reference)
+    context = {
+        "case": case,
+        "records": selectors.consent_records(case),
+        "disclosures": [d for d in selectors.disclosures_of(case) if d.allowed],
+    }
+    return render(request, "consent/overview.html", context)

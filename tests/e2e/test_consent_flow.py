@@ -1,0 +1,54 @@
+"""In a real browser: consent for one purpose and recipient, the package goes out with
+only the covered data, the parent withdraws, and a second sending is refused with the reason."""
+
+import datetime as dt
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from caseflow import roles
+from consent.models import Disclosure
+from referrals import services as referral_services
+from referrals.models import Loket
+from tests.factories import UserFactory, case_with_call
+
+
+def test_consent_then_package_then_withdrawal_stops_the_next_one(
+    page: Page, transactional_db, sign_in, requests_to_other_hosts
+):
+    advisor = UserFactory(username="anna", first_name="Anna", role=roles.ADVISOR)
+    case = case_with_call(advisor, caller_name="Marieke Jansen", notes="Vertrouwelijke aantekening",
+                          at_home="yes", at_home_since=timezone.localdate() - dt.timedelta(weeks=7))
+    caller = case.callers.get()
+    caller.parental_authority = "yes"
+    caller.save()
+    referral_services.referral_make(case=case, loket=Loket.objects.get(code="onderwijsconsulent"), by=advisor,
+                                    advice=None, manual_reason="Thuiszitter")
+    sign_in(advisor)
+
+    page.goto(f"/zaken/{case.reference}/toestemming/")
+    page.get_by_label("Doel").select_option(label="Samenvatting delen met de onderwijsconsulent")
+    page.get_by_label("Ontvanger").select_option(label="Onderwijsconsulenten")
+    page.get_by_label("Contactgegevens").check()
+    page.get_by_label("Schoolgegevens").check()
+    page.get_by_role("button", name="Toestemming vastleggen").click()
+    expect(page.get_by_test_id("consent-cell").filter(has_text="Samenvatting delen")).to_have_attribute(
+        "data-state", "given")
+
+    page.get_by_test_id("send-package").click()
+    expect(page.get_by_test_id("package-categories")).to_have_text("contact, school")
+    expect(page.get_by_test_id("package-contact")).to_contain_text("Marieke Jansen")
+    expect(page.get_by_test_id("package")).not_to_contain_text("Vertrouwelijke aantekening")
+
+    page.goto(case.get_absolute_url())
+    page.get_by_test_id("consent-cell").filter(has_text="Samenvatting delen").get_by_role(
+        "link", name="Intrekken").click()
+    page.get_by_label("Waarom wordt de toestemming ingetrokken?").fill("Moeder wil eerst zelf met school praten")
+    page.get_by_role("button", name="Toestemming intrekken").click()
+    expect(page.get_by_test_id("recipient-notice")).to_contain_text("Onderwijsconsulenten")
+
+    page.get_by_test_id("send-package").click()
+    expect(page.get_by_role("alert").or_(page.locator(".alert-danger"))).to_contain_text(
+        "Niet verstuurd: De toestemming is ingetrokken")
+    assert list(Disclosure.objects.order_by("id").values_list("allowed", flat=True)) == [True, False]
+    assert requests_to_other_hosts == []
