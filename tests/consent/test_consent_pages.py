@@ -74,3 +74,19 @@ def test_the_parent_overview_lists_consents_and_what_was_shared(advisor_client, 
     advisor_client.post(reverse("consent:give", args=[case.reference]), _form(case))
     page = advisor_client.get(reverse("consent:overview", args=[case.reference])).content.decode()
     assert 'data-testid="overview-consent"' in page and "Er is niets gedeeld." in page
+
+
+def test_a_withdrawal_stops_the_referrals_waiting_for_it(advisor_client, advisor, case):
+    from referrals import services as referral_services
+    from referrals.models import Loket, Referral, ReferralStatus
+
+    referral = referral_services.referral_make(
+        case=case, loket=Loket.objects.get(code="onderwijsconsulent"), by=advisor, advice=None, manual_reason="x"
+    )
+    advisor_client.post(reverse("consent:give", args=[case.reference]), _form(case))
+    record = ConsentRecord.objects.get()
+    advisor_client.post(reverse("consent:withdraw", args=[case.reference, record.pk]), {"reason": "Niet meer"})
+
+    referral = Referral.objects.get(pk=referral.pk)
+    assert referral.status == ReferralStatus.WITHDRAWN and "Niet meer" in referral.notes
+    assert not record.notices.exists()  # nothing was sent, so nobody to inform
