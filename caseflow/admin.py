@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from caseflow.admin_readonly import ReadOnlyHistoryAdmin
 from caseflow.models import Case, Topic, User
 
 
@@ -20,7 +21,7 @@ class TopicAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(ReadOnlyHistoryAdmin):
     """Read-only: cases change through the case pages (services, versions, history).
 
     Also the baseline of `make bench`: the search a team would otherwise use.
@@ -30,12 +31,3 @@ class CaseAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     search_fields = ["reference", "callers__name", "callers__phone", "child__first_name"]
     list_select_related = ["owner"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

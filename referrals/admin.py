@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from caseflow.admin_readonly import ReadOnlyHistoryAdmin
 from referrals.models import Loket, Referral, RuleParameter
 
 
@@ -36,18 +37,9 @@ class RuleParameterAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(SimpleHistoryAdmin):
+class ReferralAdmin(ReadOnlyHistoryAdmin):
     """Read-only: referrals change on the case page, through the services."""
 
     list_display = ["case", "loket", "status", "rule_id", "made_by", "made_at"]
     list_filter = ["status", "loket"]
     list_select_related = ["case", "loket", "made_by"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
