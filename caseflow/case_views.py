@@ -54,6 +54,9 @@ def _edit(
                 apply(case, form.cleaned_data)
             except services.ConcurrentEditError as conflict:
                 form.add_error(None, conflict.message())
+                # The message says "check the case and save again": saving this form again applies it.
+                form.data = form.data.copy()
+                form.data["version"] = conflict.case.version
             except ValidationError as refusal:
                 form.add_error(None, refusal)
             else:

@@ -20,8 +20,13 @@ Fields = Mapping[str, Any]
 
 
 def _saved(instance, by: User):
-    """Validate against the model (a service may be called without a form) and save."""
-    instance.full_clean(exclude=["case"])
+    """Validate against the model (a service may be called without a form) and save.
+
+    The form token is left to the database's unique constraint: of two sends of one
+    form that race, the second must meet the IntegrityError that _once_per_form
+    answers with the first one's call, not a ValidationError.
+    """
+    instance.full_clean(exclude=["case", "form_token"])
     instance._history_user = by
     instance.save()
     return instance

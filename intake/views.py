@@ -209,6 +209,8 @@ def _edit_details(request: HttpRequest, case: Case, form_class, instance, save, 
                 save(form.cleaned_data, version)
             except ConcurrentEditError as conflict:
                 form.add_error(None, conflict.message())
+                # The message says "check the case and save again": saving this form again applies it.
+                version = conflict.case.version
             else:
                 messages.success(request, _("The details have been saved."))
                 return redirect(case)

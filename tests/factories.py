@@ -1,5 +1,7 @@
 """factory_boy factories for test data; personas are built from these in conftest."""
 
+import datetime as dt
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -26,7 +28,6 @@ class UserFactory(factory.django.DjangoModelFactory):
             user.groups.add(Group.objects.get(name=extracted))
 
 
-
 # --- Cases, made through the intake's services so that they hold what real ones do ---
 
 _phone_numbers = iter(range(10_000_000, 99_999_999))
@@ -38,10 +39,9 @@ def new_mobile_number() -> str:
 
 
 def case_with_call(advisor, *, caller_name="Fatima el Amrani", phone=None, child_name="Yara", birth_year=2014,
-                   calls=1, **call_fields):
-    """A case opened by `advisor` with one caller, one child and `calls` calls."""
-    import datetime as dt
-
+                   calls=1, callers=1, **call_fields):
+    """A case opened by `advisor` on the call screen's service: one child, `callers` callers
+    (the first named `caller_name`) and `calls` calls with `call_fields`, one a day, the last yesterday."""
     from django.utils import timezone
 
     from intake import services
@@ -56,7 +56,104 @@ def case_with_call(advisor, *, caller_name="Fatima el Amrani", phone=None, child
     )
     for day in range(1, calls):
         services.call_log(
-            case=call.case, by=advisor, call={"started_at": started + dt.timedelta(days=day)}, topics=[]
+            case=call.case, by=advisor, call={**call_fields, "started_at": started + dt.timedelta(days=day)}, topics=[]
         )
+    for _ in range(1, callers):
+        CallerFactory(case=call.case, by=advisor)
     call.case.refresh_from_db()
     return call.case
+
+
+# --- Intake records, each written through the service a user's action goes through ---
+#
+# CaseFactory() is a bare case (no caller, child or call); CallerFactory, ChildFactory and
+# CallFactory add to a case (or to a new one). For a whole case as the call screen makes it,
+# use case_with_call() above, which adds extra callers on request.
+
+
+def _advisor():
+    from caseflow import roles
+
+    return UserFactory(role=roles.ADVISOR)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case opened through caseflow.services.case_open: a real reference, history by its owner."""
+
+    class Meta:
+        model = "caseflow.Case"
+
+    owner = factory.LazyFunction(_advisor)
+    summary = factory.Faker("sentence", nb_words=6, locale="nl_NL")
+
+    @classmethod
+    def _create(cls, model_class, owner, summary, **kwargs):
+        from caseflow import services
+
+        return services.case_open(by=owner, owner=owner, summary=summary, **kwargs)
+
+
+class CallerFactory(factory.django.DjangoModelFactory):
+    """Another person calling about the case's child, added through intake.services.caller_add."""
+
+    class Meta:
+        model = "intake.Caller"
+
+    case = factory.SubFactory(CaseFactory)
+    name = factory.Faker("name", locale="nl_NL")
+    phone = factory.LazyFunction(new_mobile_number)
+    relation = "father"
+    parental_authority = "yes"
+
+    @classmethod
+    def _create(cls, model_class, case, by=None, **fields):
+        from intake import services
+
+        return services.caller_add(case=case, by=by or case.owner, fields=fields)
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    """The child of a bare case (the call screen saves it with the case; no service of its own)."""
+
+    class Meta:
+        model = "intake.Child"
+
+    case = factory.SubFactory(CaseFactory)
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    birth_year = 2014
+    school_type = "po"
+    school_name = factory.LazyAttribute(lambda child: f"Basisschool De {child.first_name}boom")
+
+    @classmethod
+    def _create(cls, model_class, case, by=None, **fields):
+        child = model_class(case=case, **fields)
+        child.full_clean(exclude=["case"])
+        child._history_user = by or case.owner
+        child.save()
+        return child
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """A call logged through intake.services.call_log, which keeps the case's facts in step."""
+
+    class Meta:
+        model = "intake.Call"
+
+    case = factory.SubFactory(CaseFactory)
+    advisor = factory.LazyAttribute(lambda call: call.case.owner)
+    started_at = factory.LazyFunction(lambda: _now() - dt.timedelta(hours=1))
+    notes = factory.Faker("paragraph", nb_sentences=2, locale="nl_NL")
+    conflict = "unknown"
+    at_home = "no"
+
+    @classmethod
+    def _create(cls, model_class, case, advisor, topics=(), **fields):
+        from intake import services
+
+        return services.call_log(case=case, by=advisor, call=fields, topics=topics)
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()

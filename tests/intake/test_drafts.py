@@ -1,0 +1,235 @@
+"""A half-written call is never lost: the form saves a draft as the advisor types, also
+after the session expired, and the advisor gets it back on the same form."""
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from intake.models import CallDraft
+from tests.factories import case_with_call
+from tests.intake.support import CALL_SCREEN, DRAFT_SAVE, form_grant, form_values, minutes_ago, new_call
+
+DRAFT_RESTORED = 'data-testid="draft-restored"'
+
+TYPED_SO_FAR = {
+    "beller-name": "Piet de Boer",
+    "beller-phone": "06 1234",  # half a number: a draft is kept as typed
+    "kind-first_name": "Sem",
+    "kind-school_type": "vo",
+    "gesprek-steps_taken": ["teacher", "swv"],
+    "gesprek-at_home": "yes",
+    "gesprek-notes": "Zoon zit sinds september thuis.\nSchool reageert niet.",
+}
+
+
+@pytest.fixture
+def new_case_form(advisor_client):
+    """The grant of the call screen as the advisor opened it."""
+    return form_grant(advisor_client, CALL_SCREEN)
+
+
+def test_an_autosave_keeps_the_form_as_typed(advisor_client, advisor, new_case_form):
+    response = advisor_client.post(DRAFT_SAVE, {**new_case_form, **TYPED_SO_FAR})
+
+    assert response.status_code == 200 and "Concept bewaard om" in response.content.decode()
+    draft = CallDraft.objects.get()
+    assert (draft.author, draft.slot, draft.case, str(draft.form_token)) == (
+        advisor, "new", None, new_case_form["form_token"]
+    )
+    assert draft.data["gesprek-steps_taken"] == ["teacher", "swv"]
+    assert "draft_grant" not in draft.data and "form_token" not in draft.data
+
+
+def test_the_call_screen_gives_the_draft_back(advisor_client, new_case_form):
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, **TYPED_SO_FAR})
+
+    page = advisor_client.get(CALL_SCREEN).content.decode()
+
+    assert DRAFT_RESTORED in page
+    shown = form_values(page)
+    for name, value in TYPED_SO_FAR.items():
+        assert shown[name] == (value if isinstance(value, list) else [value]), name
+    assert shown["form_token"] == [new_case_form["form_token"]]  # the same form goes on
+
+
+def test_the_last_autosave_wins(advisor_client, new_case_form):
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, "gesprek-notes": "eerste"})
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, "gesprek-notes": "tweede"})
+
+    assert CallDraft.objects.get().data["gesprek-notes"] == ["tweede"]
+
+
+def test_a_draft_survives_an_expired_session(client, advisor):
+    client.force_login(advisor)
+    form = form_grant(client, CALL_SCREEN)
+    client.logout()  # the session ends while the advisor types
+    assert client.get(CALL_SCREEN).status_code == 302  # the session is gone indeed
+
+    saved = client.post(DRAFT_SAVE, {**form, **TYPED_SO_FAR})
+    assert saved.status_code == 200 and "Concept bewaard om" in saved.content.decode()
+
+    client.force_login(advisor)  # signed in again
+    page = client.get(CALL_SCREEN).content.decode()
+    assert DRAFT_RESTORED in page and form_values(page)["beller-name"] == ["Piet de Boer"]
+
+
+def test_a_draft_survives_a_flushed_session(advisor_client, advisor, new_case_form):
+    session = advisor_client.session
+    session.flush()
+
+    assert advisor_client.post(DRAFT_SAVE, {**new_case_form, **TYPED_SO_FAR}).status_code == 200
+    assert CallDraft.objects.get().author == advisor
+
+
+def test_a_grant_of_another_advisor_is_refused(advisor_client, other_advisor_client, new_case_form):
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, "gesprek-notes": "van Anna"})
+
+    response = other_advisor_client.post(DRAFT_SAVE, {**new_case_form, "gesprek-notes": "van Bram"})
+
+    assert response.status_code == 403
+    assert CallDraft.objects.get().data["gesprek-notes"] == ["van Anna"]
+
+
+@pytest.mark.parametrize(
+    "grant",
+    [
+        "",
+        "zomaar-iets",
+        signing.dumps([1, "new", "00000000-0000-0000-0000-000000000001"], salt="een ander doel"),
+    ],
+    ids=["missing", "garbage", "signed for something else"],
+)
+def test_an_invalid_grant_is_refused_with_a_message(client, advisor, grant):
+    response = client.post(DRAFT_SAVE, {"draft_grant": grant, "beller-name": "Piet"})
+
+    assert response.status_code == 400
+    assert "Dit formulier kan niet meer als concept worden bewaard." in response.content.decode()
+    assert not CallDraft.objects.exists()
+
+
+def test_a_tampered_grant_is_refused(advisor_client, new_case_form):
+    tampered = {**new_case_form, "draft_grant": new_case_form["draft_grant"][:-3] + "abc"}
+    assert advisor_client.post(DRAFT_SAVE, tampered).status_code == 400
+    assert not CallDraft.objects.exists()
+
+
+def test_a_grant_older_than_a_working_day_is_refused(advisor_client, new_case_form, monkeypatch):
+    import time
+
+    from intake import drafts
+
+    later = time.time() + drafts.MAX_AGE_SECONDS + 60
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+
+    assert advisor_client.post(DRAFT_SAVE, {**new_case_form, **TYPED_SO_FAR}).status_code == 400
+
+
+def test_the_draft_endpoint_takes_no_get(advisor_client):
+    assert advisor_client.get(DRAFT_SAVE).status_code == 405
+
+
+# --- A saved call ends its draft ---------------------------------------------------------------
+
+
+@pytest.fixture
+def call_screen_form(advisor_client):
+    return {"grant": form_grant(advisor_client, CALL_SCREEN), "data": new_call()}
+
+
+def test_saving_the_call_deletes_the_draft_and_a_late_autosave_does_not_bring_it_back(call_screen_form, advisor_client):
+    form = call_screen_form
+    advisor_client.post(DRAFT_SAVE, {**form["grant"], "gesprek-notes": "half"})
+    assert CallDraft.objects.exists()
+
+    assert advisor_client.post(CALL_SCREEN, {**form["grant"], **form["data"]}).status_code == 302
+    assert not CallDraft.objects.exists()
+
+    late = advisor_client.post(DRAFT_SAVE, {**form["grant"], **form["data"]})
+    assert late.status_code == 204 and not CallDraft.objects.exists()
+    assert DRAFT_RESTORED not in advisor_client.get(CALL_SCREEN).content.decode()
+
+
+def test_a_call_on_a_case_ends_its_draft_and_a_late_autosave_is_ignored(advisor_client, advisor):
+    case = case_with_call(advisor)
+    url = reverse("intake:call_add", args=[case.reference])
+    grant = form_grant(advisor_client, url)
+    advisor_client.post(DRAFT_SAVE, {**grant, "gesprek-notes": "half"})
+    assert CallDraft.objects.get().case == case
+
+    call = {"gesprek-conflict": "no", "gesprek-at_home": "no", "gesprek-channel": "phone_in",
+            "gesprek-started_at": minutes_ago(2), "gesprek-notes": "heel"}
+    assert advisor_client.post(url, {**grant, **call}).status_code == 302
+    assert not CallDraft.objects.exists()
+
+    assert advisor_client.post(DRAFT_SAVE, {**grant, **call}).status_code == 204
+    assert not CallDraft.objects.exists()
+
+
+def test_a_draft_on_a_cases_call_form_comes_back_there_and_not_on_the_call_screen(advisor_client, advisor):
+    case = case_with_call(advisor)
+    url = reverse("intake:call_add", args=[case.reference])
+    advisor_client.post(DRAFT_SAVE, {**form_grant(advisor_client, url), "gesprek-notes": "Vervolg op de school"})
+
+    case_page = advisor_client.get(url).content.decode()
+    assert DRAFT_RESTORED in case_page and form_values(case_page)["gesprek-notes"] == ["Vervolg op de school"]
+    assert DRAFT_RESTORED not in advisor_client.get(CALL_SCREEN).content.decode()
+
+
+def test_the_new_case_draft_and_a_cases_draft_are_kept_apart(advisor_client, advisor, new_case_form):
+    case = case_with_call(advisor)
+    case_form = form_grant(advisor_client, reverse("intake:call_add", args=[case.reference]))
+
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, "beller-name": "Nieuwe beller"})
+    advisor_client.post(DRAFT_SAVE, {**case_form, "gesprek-notes": "Vervolg"})
+
+    drafts = {draft.slot: draft.data for draft in CallDraft.objects.all()}
+    assert drafts == {"new": {"beller-name": ["Nieuwe beller"]}, f"case-{case.pk}": {"gesprek-notes": ["Vervolg"]}}
+
+
+def test_saving_a_call_on_a_case_keeps_the_new_case_draft(advisor_client, advisor, new_case_form):
+    case = case_with_call(advisor)
+    url = reverse("intake:call_add", args=[case.reference])
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, "beller-name": "Nieuwe beller"})
+
+    call = {"gesprek-conflict": "no", "gesprek-at_home": "no", "gesprek-channel": "phone_in",
+            "gesprek-started_at": minutes_ago(2)}
+    advisor_client.post(url, {**form_grant(advisor_client, url), **call})
+
+    assert CallDraft.objects.get().slot == "new"
+
+
+def test_drafts_are_per_advisor(advisor_client, other_advisor_client, new_case_form):
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, "beller-name": "Van Anna"})
+    assert DRAFT_RESTORED not in other_advisor_client.get(CALL_SCREEN).content.decode()
+
+
+# --- Discarding ---------------------------------------------------------------------------------
+
+
+def test_discarding_the_draft_gives_an_empty_call_screen(advisor_client, new_case_form):
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, "beller-name": "Weg ermee"})
+
+    response = advisor_client.post(reverse("intake:draft_discard"), {"slot": "new"}, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == CALL_SCREEN
+    assert "Het concept is weggegooid." in page
+    assert DRAFT_RESTORED not in page and "Weg ermee" not in page
+    assert not CallDraft.objects.exists()
+
+
+def test_discarding_a_cases_draft_returns_to_its_call_form(advisor_client, advisor):
+    case = case_with_call(advisor)
+    url = reverse("intake:call_add", args=[case.reference])
+    advisor_client.post(DRAFT_SAVE, {**form_grant(advisor_client, url), "gesprek-notes": "weg"})
+
+    response = advisor_client.post(reverse("intake:draft_discard"), {"slot": f"case-{case.pk}"})
+
+    assert response.status_code == 302 and response.url == url
+    assert not CallDraft.objects.exists()
+
+
+def test_discarding_only_touches_the_advisors_own_draft(advisor_client, other_advisor_client, new_case_form):
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, "beller-name": "Van Anna"})
+    other_advisor_client.post(reverse("intake:draft_discard"), {"slot": "new"})
+    assert CallDraft.objects.count() == 1
