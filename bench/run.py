@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
@@ -45,6 +45,8 @@ class Page:
     path: str
     queries: list[str]  # the ?q= values to cycle through; empty for a page without search
     baseline_of: str = ""  # for an admin page: the name of our page it is the baseline of
+    # The reference each query must find: a fast page that finds nothing would be no result.
+    expect: list[str] = field(default_factory=list)
 
 
 def main() -> None:
@@ -61,9 +63,9 @@ def main() -> None:
 
     django.setup()
     advisor, team_lead, pages = _pages_and_personas()
-    queries = _queries_per_page(pages, advisor, team_lead)
+    queries, errors = _queries_per_page(pages, advisor, team_lead)
     with _gunicorn(env) as port:
-        timings, errors = _measure(port, pages, advisor, team_lead, args.requests)
+        timings = _measure(port, pages, advisor, team_lead, args.requests, errors)
     report = _report(pages, timings, queries, errors, args)
     print(report)
     (ROOT / "bench" / "last-report.txt").write_text(report + "\n")
@@ -137,21 +139,33 @@ def _pages_and_personas():
     team_lead = users.get(username="teamleider")
     rng = random.Random(7)
     callers = list(Caller.objects.order_by("?").values_list("phone", "name", "case__reference")[:200])
-    phones = [f"0{phone[3:5]}-{phone[5:]}" for phone, _, _ in callers]  # +31612345678 -> 06-12345678
+    phones = [_typed_nationally(phone) for phone, _, _ in callers]
     fragments = [_fragment(rng, name) for _, name, _ in callers]
-    references = [reference.lower().replace("-", " ") for _, _, reference in callers]
+    cases = [reference for _, _, reference in callers]
+    references = [reference.lower().replace("-", " ") for reference in cases]
+    admin = "/admin/caseflow/case/"
     pages = [
-        Page("search by phone", "/zoeken/", phones),
+        Page("search by phone", "/zoeken/", phones, expect=cases),
         Page("search by name fragment", "/zoeken/", fragments),
-        Page("search by reference", "/zoeken/", references),
+        Page("search by reference", "/zoeken/", references, expect=cases),
         Page("my cases", "/zaken/mijn/", []),
-        # The admin cannot normalise a number: it gets the stored form, its best case.
-        Page("admin search by phone", "/admin/caseflow/case/", [p for p, _, _ in callers], "search by phone"),
-        Page("admin search by name fragment", "/admin/caseflow/case/", fragments, "search by name fragment"),
-        Page("admin search by reference", "/admin/caseflow/case/", [r for _, _, r in callers], "search by reference"),
-        Page("admin changelist", "/admin/caseflow/case/", [], "my cases"),
+        # The admin cannot normalise what was typed: it gets the stored phone number and
+        # reference, its best case (it would find nothing for 06-12345678).
+        Page("admin search by phone", admin, [p for p, _, _ in callers], "search by phone", expect=cases),
+        Page("admin search by name fragment", admin, fragments, "search by name fragment"),
+        Page("admin search by reference", admin, cases, "search by reference", expect=cases),
+        Page("admin changelist", admin, [], "my cases"),
     ]
     return advisor, team_lead, pages
+
+
+def _typed_nationally(e164: str) -> str:
+    """+31612345678 -> 06-12345678, +31201234567 -> 020-1234567: as a parent dictates it."""
+    import phonenumbers
+
+    national = phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.NATIONAL)
+    area, _, subscriber = national.partition(" ")
+    return f"{area}-{subscriber.replace(' ', '')}"
 
 
 def _fragment(rng: random.Random, name: str) -> str:
@@ -166,21 +180,32 @@ def _user_for(page: Page, advisor, team_lead):
     return team_lead if page.path.startswith("/admin/") else advisor
 
 
-def _queries_per_page(pages: list[Page], advisor, team_lead) -> dict[str, int]:
+def _extra_headers(page: Page) -> dict[str, str]:
+    """Search is measured as the call screen asks for it while the advisor types (htmx)."""
+    return {"HX-Request": "true"} if page.path == "/zoeken/" else {}
+
+
+def _queries_per_page(pages: list[Page], advisor, team_lead) -> tuple[dict[str, int], dict[str, int]]:
+    """Queries of one request per page after a warm-up; a non-200 answer, or a search
+    that misses the case its query was taken from, counts as an error."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    counts = {}
+    counts, errors = {}, {}
     for page in pages:
         client = Client()
         client.force_login(_user_for(page, advisor, team_lead))
         params = {"q": page.queries[0]} if page.queries else {}
-        client.get(page.path, params)  # warm: the first request also loads permissions
+        client.get(page.path, params, headers=_extra_headers(page))  # warm: also loads permissions
         with CaptureQueriesContext(connection) as captured:
-            client.get(page.path, params)
+            response = client.get(page.path, params, headers=_extra_headers(page))
         counts[page.name] = len(captured)
-    return counts
+        found = not page.expect or page.expect[0] in response.content.decode()
+        errors[page.name] = int(response.status_code != 200 or not found)
+        if not found:
+            print(f"  {page.name}: {page.queries[0]!r} did not find {page.expect[0]}", flush=True)
+    return counts, errors
 
 
 def _free_port() -> int:
@@ -234,11 +259,12 @@ def _wait_for(port: int) -> None:
 
 def _session_cookie(user) -> str:
     """A signed-in session made directly in the database, as the login form would."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -246,21 +272,21 @@ def _session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def _measure(port: int, pages: list[Page], advisor, team_lead, requests: int):
+def _measure(port: int, pages: list[Page], advisor, team_lead, requests: int, errors: dict[str, int]):
+    """Timings per page over HTTP; non-200 answers are added to `errors`."""
     cookies = {user.pk: _session_cookie(user) for user in (advisor, team_lead)}
     timings: dict[str, list[float]] = {}
-    errors: dict[str, int] = {}
     for page in pages:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = {"Cookie": cookies[_user_for(page, advisor, team_lead).pk], "Host": "127.0.0.1"}
-        if page.path == "/zoeken/":
-            headers["HX-Request"] = "true"  # as the call screen asks while the advisor types
+        headers = {"Cookie": cookies[_user_for(page, advisor, team_lead).pk], "Host": "127.0.0.1",
+                   **_extra_headers(page)}
         # The admin takes seconds per search at volume: fewer requests keep the run short.
         count = requests if not page.baseline_of else max(requests // 10, 10)
-        timings[page.name], errors[page.name] = _timed(connection, page, headers, count)
+        timings[page.name], failed = _timed(connection, page, headers, count)
+        errors[page.name] += failed
         connection.close()
         print(f"  measured {page.name}", flush=True)
-    return timings, errors
+    return timings
 
 
 def _timed(connection, page: Page, headers: dict, count: int) -> tuple[list[float], int]:

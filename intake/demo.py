@@ -112,7 +112,9 @@ def demo_cases_seed(*, count: int, seed: int | None = None) -> int:
     pools = _pools(rng, advisors)
     now = timezone.now()
     span_days = 3650 if count >= EXTRA_ADVISORS_FROM else 120
-    opened = sorted(now - dt.timedelta(days=span_days * rng.random() ** 1.6, minutes=rng.randrange(1440))
+    # Recent years denser; each case opens during office hours, before it is numbered,
+    # so that the reference's year and order follow the opening moment.
+    opened = sorted(_in_office_hours(rng, now - dt.timedelta(days=span_days * rng.random() ** 1.6))
                     for _ in range(count))
     references = iter(_references(opened))
     calls = 0
@@ -164,13 +166,14 @@ def _one_case(rng, pools: _Pools, chunk: _Chunk, opened_at, reference: str, now)
     owner = rng.choice(pools.advisors)
     calls_made = rng.choices(_CALLS_PER_CASE, _CALLS_WEIGHTS)[0]
     age_days = (now - opened_at).days
-    closed = age_days > 60 and rng.random() < 0.8 or age_days > 14 and rng.random() < 0.2
+    # About 70% of a ten-year archive is closed; a fresh case rarely is.
+    closed = age_days > 60 and rng.random() < 0.72 or age_days > 14 and rng.random() < 0.2
     end = opened_at + dt.timedelta(days=min(age_days, rng.randint(1, 90))) if closed else now
-    moments = sorted(
-        _in_office_hours(rng, opened_at + (end - opened_at) * share)
-        for share in [0.0] + [rng.random() for _ in range(calls_made - 1)]
+    # A case is opened by its first call; later calls fall between opening and closing (or now).
+    moments = [opened_at] + sorted(
+        max(opened_at, _in_office_hours(rng, opened_at + (end - opened_at) * rng.random()))
+        for _ in range(calls_made - 1)
     )
-    opened_at = moments[0]  # a case is opened by its first call
     topics = rng.sample(pools.topics, k=rng.choice([1, 1, 2, 3]))
     case = Case(reference=reference, owner=owner, opened_at=opened_at, summary=rng.choice(_NOTES)[:120])
     case._history_user, case._history_date = owner, opened_at
@@ -178,8 +181,10 @@ def _one_case(rng, pools: _Pools, chunk: _Chunk, opened_at, reference: str, now)
     chunk.case_topics.append((case, topics))
     _caller_and_child(rng, pools, chunk, case, opened_at)
     last_call = None
-    for moment in moments:
-        last_call = _call(rng, pools, chunk, case, moment, owner, topics)
+    for number, moment in enumerate(moments):
+        # A parent who calls back gets whoever picks up: now and then a colleague.
+        advisor = owner if number == 0 or rng.random() < 0.8 else rng.choice(pools.advisors)
+        last_call = _call(rng, pools, chunk, case, moment, advisor, topics)
     case.last_contact_at = last_call.started_at
     case.at_home, case.at_home_since = last_call.at_home, last_call.at_home_since
     if closed:
@@ -195,20 +200,30 @@ _MOBILE_PREFIXES = "123458"
 
 
 def _in_office_hours(rng: random.Random, moment: dt.datetime) -> dt.datetime:
-    """The same day at a time the line is open (10:00-13:00 by default), weekends moved to Monday."""
+    """The same day at a time the line is open (10:00-13:00 by default), closed days moved
+    to the next open day; never in the future."""
     from django.conf import settings
 
     day = timezone.localtime(moment).date()
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
+    # A random later open day, not always the next one: weekends would pile up on Mondays.
+    while day.weekday() not in settings.OFFICE_DAYS:
+        day += dt.timedelta(days=rng.randrange(1, 8))
     opens, closes = settings.OFFICE_HOURS
     minutes = (closes.hour - opens.hour) * 60 + closes.minute - opens.minute
     start = dt.datetime.combine(day, opens) + dt.timedelta(minutes=rng.randrange(max(minutes, 1)))
     return min(timezone.make_aware(start), timezone.now())
 
 
-def _phone(rng: random.Random) -> str:
-    return f"+316{rng.choice(_MOBILE_PREFIXES)}{rng.randrange(1_000_000, 9_999_999)}"
+# Two-digit area codes of larger towns (010 Rotterdam, 020 Amsterdam, ...); a subscriber
+# number of seven digits starting 2-9 makes a number libphonenumber accepts.
+_AREA_CODES = ["10", "13", "20", "24", "26", "30", "33", "40", "43", "50", "53", "70", "72", "76"]
+
+
+def _phone(rng: random.Random, *, landline: bool = False) -> str:
+    """A valid Dutch number in E.164: +316xxxxxxxx, or a landline +31AAxxxxxxx."""
+    if landline:
+        return f"+31{rng.choice(_AREA_CODES)}{rng.randrange(2_000_000, 10_000_000)}"
+    return f"+316{rng.choice(_MOBILE_PREFIXES)}{rng.randrange(1_000_000, 10_000_000)}"
 
 
 def _caller_and_child(rng, pools: _Pools, chunk: _Chunk, case: Case, opened_at) -> None:
@@ -216,8 +231,9 @@ def _caller_and_child(rng, pools: _Pools, chunk: _Chunk, case: Case, opened_at) 
     for number in range(rng.choice([1, 1, 1, 2])):
         name = f"{rng.choice(pools.first_names)} {family_name}"
         caller = Caller(
-            case=case, name=name, search_name=search_key(name), phone=_phone(rng),
-            phone_alt=_phone(rng) if rng.random() < 0.15 else "",
+            # search_name as save() would set it: bulk_create does not call save().
+            case=case, name=name, search_name=search_key(name), phone=_phone(rng, landline=rng.random() < 0.1),
+            phone_alt=_phone(rng, landline=rng.random() < 0.7) if rng.random() < 0.15 else "",
             email=f"{search_key(name).replace(' ', '.')}@example.nl" if rng.random() < 0.5 else "",
             relation=Relation.MOTHER if number == 0 else Relation.FATHER,
             parental_authority=rng.choice([YesNoUnknown.YES] * 4 + [YesNoUnknown.UNKNOWN, YesNoUnknown.NO]),
@@ -228,9 +244,12 @@ def _caller_and_child(rng, pools: _Pools, chunk: _Chunk, case: Case, opened_at) 
     school_type = rng.choices(list(SchoolType), _SCHOOL_TYPE_WEIGHTS)[0]
     youngest, oldest = _AGES[school_type]
     first_name = rng.choice(pools.first_names)
+    birth_year = timezone.localtime(opened_at).year - rng.randint(youngest, oldest)
+    # Half the parents give the date of birth, the others only the year (as on the call form).
+    birth_date = dt.date(birth_year, 1, 1) + dt.timedelta(days=rng.randrange(365)) if rng.random() < 0.5 else None
     child = Child(
         case=case, first_name=first_name, search_name=search_key(first_name),
-        birth_year=timezone.localtime(opened_at).year - rng.randint(youngest, oldest), school_type=school_type,
+        birth_date=birth_date, birth_year=birth_year, school_type=school_type,
         school_name=rng.choice(_SCHOOL_NAMES) if school_type != SchoolType.NONE else "",
         swv=rng.choice(_SWVS), municipality=rng.choice(pools.municipalities),
         support_need=rng.choice([YesNoUnknown.YES, YesNoUnknown.YES, YesNoUnknown.UNKNOWN]),
@@ -261,59 +280,73 @@ def _call(rng, pools: _Pools, chunk: _Chunk, case: Case, moment, advisor, topics
 def _insert(chunk: _Chunk) -> None:
     """Insert the chunk's rows and their history, in the order the foreign keys need."""
     Case.objects.bulk_create(chunk.cases, batch_size=CHUNK)
-    _case_history(chunk.cases)
+    case_links = _topic_links(Case, "case", chunk.case_topics)
+    _topic_history(Case, "case", _case_history(chunk.cases), case_links)
     for rows in (chunk.callers, chunk.children, chunk.calls):
         for row in rows:
             row.case_id = row.case.pk
-    for model, rows in ((Caller, chunk.callers), (Child, chunk.children), (Call, chunk.calls)):
+    for model, rows in ((Caller, chunk.callers), (Child, chunk.children)):
         model.objects.bulk_create(rows, batch_size=CHUNK)
         model.history.bulk_history_create(rows, batch_size=CHUNK)
-    _topics_with_history(Case, "case", chunk.case_topics)
-    _topics_with_history(Call, "call", chunk.call_topics)
+    Call.objects.bulk_create(chunk.calls, batch_size=CHUNK)
+    call_links = _topic_links(Call, "call", chunk.call_topics)
+    _topic_history(Call, "call", Call.history.bulk_history_create(chunk.calls, batch_size=CHUNK), call_links)
 
 
-def _case_history(cases: list[Case]) -> None:
-    """As the services leave it: a "+" row of the case as opened, and for a
-    closed case a "~" row of its closing, by its owner, at closing time."""
-    closed = [case for case in cases if case.status == CaseStatus.CLOSED]
-    with _as_opened(closed):
-        Case.history.bulk_history_create(cases, batch_size=CHUNK)
-    for case in closed:
-        case._history_date = case.closed_at
-    Case.history.bulk_history_create(closed, batch_size=CHUNK, update=True)
+def _case_history(cases: list[Case]) -> list:
+    """As the services leave it: a "+" row of the case as case_open made it (new, no
+    contact yet) at its opening, and a "~" row of the case as it is now, at its last
+    change (the closing or the latest call), both by its owner. Returns both."""
+    with _as_opened(cases):
+        opened = Case.history.bulk_history_create(cases, batch_size=CHUNK)
+    for case in cases:
+        case._history_date = case.closed_at or case.last_contact_at
+    return opened + Case.history.bulk_history_create(cases, batch_size=CHUNK, update=True)
+
+
+_AS_OPENED = {"status": CaseStatus.NEW, "closed_at": None, "close_reason": "", "last_contact_at": None,
+              "at_home": AtHome.NO, "at_home_since": None}
 
 
 @contextmanager
 def _as_opened(cases: list[Case]):
-    final = [(case.status, case.closed_at, case.close_reason) for case in cases]
+    final = [{name: getattr(case, name) for name in _AS_OPENED} for case in cases]
     for case in cases:
-        case.status, case.closed_at, case.close_reason = CaseStatus.IN_PROGRESS, None, ""
+        for name, value in _AS_OPENED.items():
+            setattr(case, name, value)
     try:
         yield
     finally:
-        for case, (status, closed_at, reason) in zip(cases, final, strict=True):
-            case.status, case.closed_at, case.close_reason = status, closed_at, reason
+        for case, values in zip(cases, final, strict=True):
+            for name, value in values.items():
+                setattr(case, name, value)
 
 
-def _topics_with_history(model, owner_field: str, pairs: list) -> None:
+def _topic_links(model, owner_field: str, pairs: list) -> dict[int, list]:
+    """Insert the topic links of (row, topics) pairs; returns the links per row id."""
     through = model.topics.through
     links = [
         through(**{f"{owner_field}_id": row.pk, "topic_id": topic.pk}) for row, topics in pairs for topic in topics
     ]
     through.objects.bulk_create(links, batch_size=CHUNK)
-    # The m2m rows of each object's first historical record, as a save + topics.set() leaves them.
+    by_row: dict[int, list] = {}
+    for link in links:
+        by_row.setdefault(getattr(link, f"{owner_field}_id"), []).append(link)
+    return by_row
+
+
+def _topic_history(model, owner_field: str, history_rows: list, links: dict[int, list]) -> None:
+    """The topics of every historical row, as simple_history copies them on each save."""
     history = model.history.model
-    first_history = dict(
-        history.objects.filter(id__in=[row.pk for row, _ in pairs], history_type="+").values_list("id", "history_id")
-    )
     historical_through = history._meta.get_field(f"historical{model.__name__.lower()}_topics").related_model
     historical_through.objects.bulk_create(
         [
             historical_through(
-                id=link.pk, history_id=first_history[getattr(link, f"{owner_field}_id")],
-                topic_id=link.topic_id, **{f"{owner_field}_id": getattr(link, f"{owner_field}_id")},
+                id=link.pk, history_id=row.history_id, topic_id=link.topic_id,
+                **{f"{owner_field}_id": row.id},
             )
-            for link in links
+            for row in history_rows
+            for link in links.get(row.id, ())
         ],
         batch_size=CHUNK,
     )
