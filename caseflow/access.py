@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from caseflow.models import Case
+from caseflow.models import Callback, Case
 
 VIEW_CASE = "caseflow.view_case"
 CHANGE_CASE = "caseflow.change_case"
@@ -25,3 +25,14 @@ def require_permission(request: HttpRequest, permission: str) -> None:
 def case_for(request: HttpRequest, reference: str, *, permission: str = VIEW_CASE) -> Case:
     require_permission(request, permission)
     return get_object_or_404(Case.objects.select_related("owner"), reference=reference)
+
+
+VIEW_CALLBACK = "caseflow.view_callback"
+ADD_CALLBACK = "caseflow.add_callback"
+CHANGE_CALLBACK = "caseflow.change_callback"
+OVERSEE_CALLBACKS = "caseflow.oversee_callbacks"
+
+
+def callback_for(request: HttpRequest, pk: int, *, permission: str = CHANGE_CALLBACK) -> Callback:
+    require_permission(request, permission)
+    return get_object_or_404(Callback.objects.select_related("case", "assigned_to"), pk=pk)

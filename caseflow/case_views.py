@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from caseflow import services
 from caseflow.access import CHANGE_CASE, case_for
 from caseflow.forms import CaseCloseForm, CaseEditForm, CaseReopenForm, CaseStatusForm, VersionedForm
-from caseflow.models import Case
+from caseflow.models import Callback, Case
 from caseflow.panels import case_panels
 
 
@@ -28,11 +28,22 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "case": case,
         "topics": list(case.topics.all()),
+        "callbacks": _case_callbacks(case),
         "action_panels": case_panels(request, case, "actions"),
         "fact_panels": case_panels(request, case, "facts"),
         "main_panels": case_panels(request, case, "main"),
     }
     return render(request, "caseflow/case_detail.html", context)
+
+
+# The case page shows the open call-backs and the last few finished ones.
+FINISHED_CALLBACKS_SHOWN = 3
+
+
+def _case_callbacks(case: Case) -> list[Callback]:
+    rows = list(case.callbacks.select_related("assigned_to").order_by("-due_at", "-id")[:20])
+    still_open = sorted((c for c in rows if c.is_open), key=lambda c: c.due_at)
+    return still_open + [c for c in rows if not c.is_open][:FINISHED_CALLBACKS_SHOWN]
 
 
 def _edit(

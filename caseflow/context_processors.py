@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from caseflow import roles
 
 
@@ -8,4 +10,5 @@ def roles_context(request) -> dict:
         "is_advisor": roles.is_advisor(user),
         "is_team_lead": roles.is_team_lead(user),
         "is_administrator": roles.is_administrator(user),
+        "notification_poll_seconds": settings.NOTIFICATION_POLL_SECONDS,
     }

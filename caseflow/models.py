@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from caseflow.phones import phone_display
 
 
 class User(AbstractUser):
@@ -123,6 +125,9 @@ class Case(models.Model):
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     at_home = models.CharField(_("at home without school"), max_length=10, choices=AtHome, default=AtHome.NO)
     at_home_since = models.DateField(_("at home since"), null=True, blank=True)
+    # Set when the case needs a team lead's eye (e.g. the parent was never reached).
+    flagged_at = models.DateTimeField(_("flagged for the team lead"), null=True, blank=True)
+    flag_reason = models.CharField(_("why flagged"), max_length=300, blank=True)
     # Optimistic lock: every save through the services compares and raises it.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -185,3 +190,135 @@ class CaseReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+class CallbackStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    REMINDED = "reminded", _("Reminded")
+    DONE = "done", _("Done")
+    NOT_REACHED = "not_reached", _("Not reached")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Still to be made: the states the reminder and the overdue check look at.
+CALLBACK_OPEN_STATUSES = (CallbackStatus.PLANNED, CallbackStatus.REMINDED)
+_CALLBACK_OPEN = Q(status__in=CALLBACK_OPEN_STATUSES)
+
+
+class CallbackQuerySet(models.QuerySet):
+    def open(self) -> CallbackQuerySet:
+        return self.filter(_CALLBACK_OPEN)
+
+
+class Callback(models.Model):
+    """A promise to call a parent back, at a time inside the office hours.
+
+    One row per attempt: when the parent is not reached, the next attempt is a
+    new row pointing at the one before, so each attempt keeps its own outcome.
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="callbacks")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("advisor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="callbacks",
+        help_text=_("Empty: the team queue."),
+    )
+    due_at = models.DateTimeField(_("due"))
+    window_ends_at = models.DateTimeField(_("window ends"))
+    subject = models.CharField(_("what to discuss"), max_length=300)
+    phone = models.CharField(_("number to call"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=CallbackStatus, default=CallbackStatus.PLANNED)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    previous = models.OneToOneField(
+        "self", verbose_name=_("previous attempt"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="next_attempt",
+    )  # fmt: skip
+    outcome_note = models.TextField(_("outcome"), blank=True)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("planned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    planned_at = models.DateTimeField(_("planned at"), default=timezone.now)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("finished by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+    objects = CallbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("call-back")
+        verbose_name_plural = _("call-backs")
+        permissions = [("oversee_callbacks", _("Can see the team's overdue call-backs and flagged cases"))]
+        indexes = [
+            # The reminder and the overdue check read open call-backs by due time.
+            models.Index(fields=["due_at"], name="callback_open_due", condition=_CALLBACK_OPEN),
+            models.Index(fields=["assigned_to", "due_at"], name="callback_open_assignee", condition=_CALLBACK_OPEN),
+        ]
+        constraints = [
+            models.CheckConstraint(name="callback_window_after_due", condition=Q(window_ends_at__gt=F("due_at"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in CALLBACK_OPEN_STATUSES
+
+    @property
+    def phone_shown(self) -> str:
+        return phone_display(self.phone)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.window_ends_at < timezone.now()
+
+
+class NotificationKind(models.TextChoices):
+    REMINDER = "reminder", _("Call-back reminder")
+    OVERDUE = "overdue", _("Call-back overdue")
+    ATTEMPTS_EXHAUSTED = "attempts_exhausted", _("Parent not reached")
+    ASSIGNED = "assigned", _("Case assigned to you")
+
+
+class Notification(models.Model):
+    """A message in a user's in-app inbox (the badge in the menu).
+
+    `key` names the event it announces; unique per recipient, so a task that
+    runs twice for the same event (a redelivered message, a second beat)
+    creates nothing the second time.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, null=True, related_name="+")
+    callback = models.ForeignKey(
+        Callback, verbose_name=_("call-back"), on_delete=models.CASCADE, null=True, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_event")]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_unread", condition=Q(read_at=None))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.recipient})"

@@ -17,6 +17,7 @@ class Party:
     id: int
     name: str
     authority: str  # yes / no / unknown
+    phone: str = ""  # E.164
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ _CASE_WORK = {
     "caseflow.add_case",
     "caseflow.change_case",
     "caseflow.view_topic",
+    "caseflow.view_callback",
+    "caseflow.add_callback",
+    "caseflow.change_callback",
     "intake.view_call",
     "intake.add_call",
     "intake.view_caller",
@@ -46,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     TEAM_LEAD: _CASE_WORK
     | {
         "caseflow.add_topic",
+        "caseflow.oversee_callbacks",
         "caseflow.change_topic",
         "referrals.add_loket",
         "referrals.change_loket",

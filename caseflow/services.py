@@ -140,6 +140,10 @@ def case_close(*, case: Case, expected_version: int, by: User, reason: str, note
     case.closed_at = timezone.now()
     case.version += 1
     _save(case, by)
+    # Nobody calls back about a closed case. (Imported here: callbacks builds on this module.)
+    from caseflow.callbacks import callback_cancel_open
+
+    callback_cancel_open(case=case, by=by)
     return case
 
 

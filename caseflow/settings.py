@@ -194,7 +194,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Authentication ---------------------------------------------------------
@@ -226,6 +225,40 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
 # When the advice line is open; call-backs are planned inside these hours.
 OFFICE_HOURS = env_time_range("OFFICE_HOURS", "10:00-13:00")
 OFFICE_DAYS = env_weekdays("OFFICE_DAYS", "mon,tue,wed,thu,fri")
+# Dutch public holidays (the `holidays` package) are closed days on top of these.
+
+# --- Call-backs ---------------------------------------------------------------
+
+# Call-backs are planned in slots of this length inside the office hours.
+CALLBACK_SLOT_MINUTES = env_int("CALLBACK_SLOT_MINUTES", 15, minimum=5)
+# How many call-backs one advisor can make in one slot; a full slot is not offered.
+CALLBACK_SLOT_CAPACITY = env_int("CALLBACK_SLOT_CAPACITY", 2, minimum=1)
+# The assignee is reminded this long before the call-back is due.
+CALLBACK_REMINDER_LEAD_MINUTES = env_int("CALLBACK_REMINDER_LEAD_MINUTES", 10, minimum=0)
+# A call-back not done this long after its window is escalated to the team leads.
+CALLBACK_OVERDUE_MINUTES = env_int("CALLBACK_OVERDUE_MINUTES", 60, minimum=0)
+# After this many attempts without reaching the parent, the case goes to the team lead.
+CALLBACK_MAX_ATTEMPTS = env_int("CALLBACK_MAX_ATTEMPTS", 3, minimum=1)
+# Also send reminders by e-mail (to the address on the account), besides the in-app one.
+CALLBACK_REMINDER_EMAIL = env_bool("CALLBACK_REMINDER_EMAIL", default=False)
+# How often the beat checks for due reminders and overdue call-backs, in seconds.
+CALLBACK_TICK_SECONDS = env_int("CALLBACK_TICK_SECONDS", 60, minimum=1)
+# How often an open page asks for new notifications (the badge), in seconds.
+NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30, minimum=1)
+
+CELERY_BEAT_SCHEDULE = {
+    # The database is the truth: each tick claims what is due, so a missed or
+    # doubled tick (two beats) neither loses nor repeats a reminder.
+    "callbacks-tick": {"task": "caseflow.tasks.callbacks_tick", "schedule": CALLBACK_TICK_SECONDS},
+}
+
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caseflow@localhost")
 
 # --- Cases ------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from caseflow import case_views, views
+from caseflow import callback_views, case_views, views
 from caseflow.converters import CaseReferenceConverter
 
 register_converter(CaseReferenceConverter, "ref")
@@ -21,6 +21,16 @@ urlpatterns = [
     path("zaken/<ref:reference>/status/", case_views.case_status, name="case_status"),
     path("zaken/<ref:reference>/sluiten/", case_views.case_close, name="case_close"),
     path("zaken/<ref:reference>/heropenen/", case_views.case_reopen, name="case_reopen"),
+    path("zaken/<ref:reference>/terugbellen/", callback_views.callback_plan, name="callback_plan"),
+    path("terugbellen/", callback_views.callbacks_today, name="callbacks_today"),
+    path("terugbellen/te-laat/", callback_views.callbacks_overdue, name="callbacks_overdue"),
+    path("terugbellen/momenten/", callback_views.callback_slots, name="callback_slots"),
+    path("terugbellen/<int:pk>/afronden/", callback_views.callback_finish, name="callback_finish"),
+    path("terugbellen/<int:pk>/verzetten/", callback_views.callback_reschedule, name="callback_reschedule"),
+    path("meldingen/", callback_views.notifications, name="notifications"),
+    path("meldingen/teller/", callback_views.notification_badge, name="notification_badge"),
+    path("meldingen/gelezen/", callback_views.notifications_read, name="notifications_read"),
+    path("meldingen/<int:pk>/", callback_views.notification_open, name="notification_open"),
     # The apps that feed the case: caseflow's only knowledge of them.
     path("", include("intake.urls")),
     path("", include("referrals.urls")),

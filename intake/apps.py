@@ -22,5 +22,5 @@ def _case_parties(case):
     from intake.models import Caller, Child
 
     child = Child.objects.filter(case=case).values_list("first_name", flat=True).first() or ""
-    callers = Caller.objects.filter(case=case).values_list("pk", "name", "parental_authority")
+    callers = Caller.objects.filter(case=case).values_list("pk", "name", "parental_authority", "phone")
     return CaseParties(child, tuple(Party(*caller) for caller in callers))

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseflow.models import AtHome, Topic
+from caseflow.phones import phone_e164
 from intake.models import Call, Caller, Child, StepTaken
-from intake.normalise import phone_e164
 
 # The helpline advises on school-age children and young people in MBO/HBO.
 OLDEST_AGE = 27

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from caseflow.models import AT_HOME_ALERT_WEEKS, AtHome, Case, Topic, weeks_since
-from intake.normalise import phone_display, search_key
+from caseflow.phones import phone_display
+from intake.normalise import search_key
 
 
 def _with_derived(save_kwargs: dict, source: str, derived: str) -> dict:

@@ -17,8 +17,9 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, Prefetch, Q, QuerySet
 
 from caseflow.models import Case
+from caseflow.phones import phone_e164_or_none
 from intake.models import Caller, Child
-from intake.normalise import phone_e164_or_none, search_key
+from intake.normalise import search_key
 
 SEARCH_LIMIT = 20
 # Longer input is cut: nobody types a name or number this long, and a pasted

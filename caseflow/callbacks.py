@@ -1,0 +1,408 @@
+"""Call-backs: planning them in free slots, their outcomes, reminders and escalation.
+
+The database is the truth. Reminders are not Celery tasks waiting for an ETA
+(Redis would deliver those again after the visibility timeout); a beat task
+runs every minute and claims the rows that are due with
+SELECT ... FOR UPDATE SKIP LOCKED, so two ticks at once share the work
+instead of doing it twice, and each notification has a unique key, so a
+repeated delivery creates nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from caseflow import office_hours, roles
+from caseflow.models import (
+    Callback,
+    CallbackStatus,
+    Case,
+    CaseStatus,
+    Notification,
+    NotificationKind,
+    User,
+)
+from caseflow.services import case_lock
+
+# Shown in the history of rows the beat task changes.
+REMINDER_SENT = "reminder sent"
+ESCALATED = "escalated: overdue"
+
+# --- Slots and load -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotOffer:
+    starts: datetime
+    assignee_load: int  # the chosen advisor's open call-backs in this slot
+    team_load: int  # everyone's, the team queue included
+    free: bool
+
+
+def slot_offers(*, assignee: User | None, after: datetime | None = None, days: int = 5) -> list[SlotOffer]:
+    """The slots of the next working days with their load; one query.
+
+    A slot is free while the advisor has fewer call-backs in it than
+    CALLBACK_SLOT_CAPACITY; for the team queue, while the team as a whole has
+    fewer than that per advisor.
+    """
+    starts = office_hours.slots(after=after or timezone.now(), days=days)
+    if not starts:
+        return []
+    rows = (
+        Callback.objects.open()
+        .filter(due_at__gte=starts[0], due_at__lte=starts[-1])
+        .values_list("due_at", "assigned_to")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    team, mine = Counter(), Counter()
+    for due_at, assigned_to, n in rows:
+        team[due_at] += n
+        if assignee is not None and assigned_to == assignee.pk:
+            mine[due_at] += n
+    capacity = settings.CALLBACK_SLOT_CAPACITY
+    team_capacity = capacity * max(_advisor_count(), 1)
+    return [
+        SlotOffer(
+            starts=slot,
+            assignee_load=mine[slot],
+            team_load=team[slot],
+            free=(mine[slot] < capacity) if assignee is not None else (team[slot] < team_capacity),
+        )
+        for slot in starts
+    ]
+
+
+def _advisor_count() -> int:
+    return User.objects.filter(is_active=True, groups__name=roles.ADVISOR).count()
+
+
+def _refuse_full_slot(*, assignee: User | None, due_at: datetime, exclude: Callback | None = None) -> None:
+    if assignee is None:
+        return  # the team queue is spread by the team lead; its load is only shown
+    taken = Callback.objects.open().filter(assigned_to=assignee, due_at=due_at)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.count() >= settings.CALLBACK_SLOT_CAPACITY:
+        raise ValidationError(
+            _("%(who)s already has %(count)s call-backs at %(time)s. Choose another time.")
+            % {"who": assignee, "count": taken.count(), "time": f"{timezone.localtime(due_at):%H:%M}"},
+            code="slot_full",
+        )
+
+
+def _window(due_at: datetime, window_minutes: int) -> tuple[datetime, datetime]:
+    return due_at, due_at + timedelta(minutes=window_minutes)
+
+
+# --- Planning and outcomes ------------------------------------------------------
+
+
+@transaction.atomic
+def callback_schedule(
+    *,
+    case: Case,
+    by: User,
+    assigned_to: User | None,
+    due_at: datetime,
+    window_minutes: int,
+    subject: str,
+    phone: str = "",
+    previous: Callback | None = None,
+) -> Callback:
+    """Plan a call-back (or the next attempt after `previous`) in a free slot."""
+    case = case_lock(case_id=case.pk)
+    if not case.is_open:
+        raise ValidationError(_("This case is closed; reopen it to plan a call-back."), code="case_closed")
+    starts, ends = _window(due_at, window_minutes)
+    office_hours.validate_callback_time(starts, ends)
+    _refuse_full_slot(assignee=assigned_to, due_at=starts)
+    attempt = 1
+    if previous is not None:
+        previous = Callback.objects.select_for_update().get(pk=previous.pk, case=case)
+        _refuse_next_attempt_after(previous)
+        attempt = previous.attempt + 1
+    callback = Callback(
+        case=case,
+        assigned_to=assigned_to,
+        due_at=starts,
+        window_ends_at=ends,
+        subject=subject.strip(),
+        phone=phone,
+        attempt=attempt,
+        previous=previous,
+        planned_by=by,
+    )
+    callback._history_user = by
+    callback.save()
+    if case.status in (CaseStatus.NEW, CaseStatus.IN_PROGRESS):
+        # Not a form edit: the version stays, so no colleague's open form is refused for it.
+        case.status = CaseStatus.AWAITING_CALLBACK
+        case._history_user = by
+        case.save(update_fields=["status"])
+    return callback
+
+
+def _refuse_next_attempt_after(previous: Callback) -> None:
+    if previous.status != CallbackStatus.NOT_REACHED:
+        raise ValidationError(_("A next attempt follows only a call-back that did not reach the parent."))
+    if previous.attempt >= settings.CALLBACK_MAX_ATTEMPTS:
+        raise ValidationError(
+            _("The parent was not reached in %(n)s attempts; the team lead decides what happens next.")
+            % {"n": previous.attempt},
+            code="attempts_exhausted",
+        )
+    if Callback.objects.filter(previous=previous).exists():
+        raise ValidationError(_("The next attempt has been planned already."), code="already_planned")
+
+
+def _lock_open(callback: Callback) -> Callback:
+    """The call-back row, locked; refused when someone already finished it."""
+    locked = Callback.objects.select_for_update().select_related("finished_by").get(pk=callback.pk)
+    if not locked.is_open:
+        raise ValidationError(
+            _("%(who)s already marked this call-back “%(status)s” at %(when)s.")
+            % {
+                "who": locked.finished_by or _("a colleague"),
+                "status": locked.get_status_display(),
+                "when": f"{timezone.localtime(locked.finished_at):%H:%M}" if locked.finished_at else "?",
+            },
+            code="already_finished",
+        )
+    return locked
+
+
+@transaction.atomic
+def callback_reschedule(*, callback: Callback, by: User, due_at: datetime, window_minutes: int) -> Callback:
+    """Move an open call-back; it is reminded again at its new time."""
+    callback = _lock_open(callback)
+    starts, ends = _window(due_at, window_minutes)
+    office_hours.validate_callback_time(starts, ends)
+    _refuse_full_slot(assignee=callback.assigned_to, due_at=starts, exclude=callback)
+    callback.due_at, callback.window_ends_at = starts, ends
+    callback.status, callback.reminded_at, callback.escalated_at = CallbackStatus.PLANNED, None, None
+    callback._history_user = by
+    callback.save()
+    return callback
+
+
+FINISHING_STATUSES = (CallbackStatus.DONE, CallbackStatus.NOT_REACHED, CallbackStatus.CANCELLED)
+
+
+@transaction.atomic
+def callback_finish(*, callback: Callback, by: User, status: str, note: str = "") -> Callback:
+    """Record the outcome: done, not reached, or cancelled.
+
+    After the last allowed attempt without reaching the parent, the case is
+    flagged for the team leads, who are notified.
+    """
+    if status not in FINISHING_STATUSES:
+        raise ValidationError(_("Choose how the call-back went."), code="invalid_outcome")
+    case = case_lock(case_id=callback.case_id)
+    callback = _lock_open(callback)
+    callback.status, callback.outcome_note = status, note.strip()
+    callback.finished_at, callback.finished_by = timezone.now(), by
+    callback._history_user = by
+    callback.save()
+    if status == CallbackStatus.NOT_REACHED and callback.attempt >= settings.CALLBACK_MAX_ATTEMPTS:
+        _flag_unreached(case, callback, by)
+    elif not case.callbacks.open().exists() and case.status == CaseStatus.AWAITING_CALLBACK:
+        case.status = CaseStatus.IN_PROGRESS
+        case._history_user = by
+        case.save(update_fields=["status"])
+    return callback
+
+
+def _flag_unreached(case: Case, callback: Callback, by: User) -> None:
+    case.flagged_at = timezone.now()
+    case.flag_reason = _("Parent not reached in %(n)s call-back attempts.") % {"n": callback.attempt}
+    case._history_user = by
+    case.save(update_fields=["flagged_at", "flag_reason"])
+    notify(
+        recipients=team_leads(),
+        key=f"callback:{callback.pk}:exhausted",
+        kind=NotificationKind.ATTEMPTS_EXHAUSTED,
+        case=case,
+        callback=callback,
+    )
+
+
+def callback_cancel_open(*, case: Case, by: User) -> int:
+    """Cancel the case's open call-backs (the case is being closed); inside the caller's transaction."""
+    cancelled = 0
+    for callback in case.callbacks.open().select_for_update():
+        callback.status, callback.finished_at, callback.finished_by = CallbackStatus.CANCELLED, timezone.now(), by
+        callback.outcome_note = _("Case closed.")
+        callback._history_user = by
+        callback.save()
+        cancelled += 1
+    return cancelled
+
+
+# --- Notifications --------------------------------------------------------------
+
+
+def team_leads() -> list[User]:
+    return list(User.objects.filter(is_active=True, groups__name=roles.TEAM_LEAD))
+
+
+def notify(*, recipients, key: str, kind: str, case: Case | None = None, callback: Callback | None = None) -> None:
+    """One notification per recipient for the event `key`; a repeat does nothing."""
+    Notification.objects.bulk_create(
+        [Notification(recipient=user, key=key, kind=kind, case=case, callback=callback) for user in recipients],
+        ignore_conflicts=True,
+    )
+
+
+def _due_key(callback: Callback, event: str) -> str:
+    # The due time is part of the key: a rescheduled call-back is reminded again.
+    return f"callback:{callback.pk}:{event}:{callback.due_at:%Y%m%dT%H%M}"
+
+
+def _claim(queryset, batch_size: int) -> list[Callback]:
+    """Lock up to `batch_size` rows no other transaction holds (SQLite has one writer anyway)."""
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
+    return list(queryset[:batch_size])
+
+
+def _recipients_by_callback(callbacks: list[Callback]) -> dict[int, list[User]]:
+    leads = None
+    recipients = {}
+    for callback in callbacks:
+        if callback.assigned_to is not None:
+            recipients[callback.pk] = [callback.assigned_to]
+        else:
+            leads = team_leads() if leads is None else leads
+            recipients[callback.pk] = leads
+    return recipients
+
+
+def callbacks_remind_batch(*, now: datetime, batch_size: int = 500) -> int:
+    """Remind one batch of the call-backs that are due; returns how many."""
+    lead = timedelta(minutes=settings.CALLBACK_REMINDER_LEAD_MINUTES)
+    with transaction.atomic():
+        due = _claim(
+            Callback.objects.filter(status=CallbackStatus.PLANNED, due_at__lte=now + lead)
+            .select_related("assigned_to", "case")
+            .order_by("due_at", "id"),
+            batch_size,
+        )
+        if not due:
+            return 0
+        recipients = _recipients_by_callback(due)
+        Notification.objects.bulk_create(
+            [
+                Notification(recipient=user, key=_due_key(callback, "reminder"), kind=NotificationKind.REMINDER,
+                             case=callback.case, callback=callback, created_at=now)
+                for callback in due
+                for user in recipients[callback.pk]
+            ],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        for callback in due:
+            callback.status, callback.reminded_at = CallbackStatus.REMINDED, now
+        bulk_update_with_history(
+            due, Callback, ["status", "reminded_at"], default_change_reason=REMINDER_SENT, default_date=now
+        )
+        if settings.CALLBACK_REMINDER_EMAIL:
+            from caseflow.tasks import notifications_email
+
+            transaction.on_commit(notifications_email.delay)
+    return len(due)
+
+
+def callbacks_remind_due(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Remind every call-back that is due, batch by batch (each batch commits on its own)."""
+    total = 0
+    while sent := callbacks_remind_batch(now=now or timezone.now(), batch_size=batch_size):
+        total += sent
+    return total
+
+
+def callbacks_escalate_overdue(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Tell the team leads, once, about call-backs still open well after their window."""
+    now = now or timezone.now()
+    late = now - timedelta(minutes=settings.CALLBACK_OVERDUE_MINUTES)
+    total = 0
+    while True:
+        with transaction.atomic():
+            overdue = _claim(
+                Callback.objects.open().filter(escalated_at=None, window_ends_at__lte=late).order_by("due_at", "id"),
+                batch_size,
+            )
+            if not overdue:
+                return total
+            leads = team_leads()
+            Notification.objects.bulk_create(
+                [
+                    Notification(recipient=lead, key=_due_key(callback, "overdue"), kind=NotificationKind.OVERDUE,
+                                 case_id=callback.case_id, callback=callback, created_at=now)
+                    for callback in overdue
+                    for lead in leads
+                ],
+                ignore_conflicts=True,
+            )  # fmt: skip
+            for callback in overdue:
+                callback.escalated_at = now
+            bulk_update_with_history(
+                overdue, Callback, ["escalated_at"], default_change_reason=ESCALATED, default_date=now
+            )
+            total += len(overdue)
+
+
+def notifications_unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+
+
+def notifications_email_pending(*, batch_size: int = 200) -> int:
+    """E-mail the reminders not e-mailed yet to recipients with an address.
+
+    The row is marked in the same transaction that claims it; a crash between
+    sending and committing can send one e-mail twice, never lose one.
+    """
+    sent = 0
+    while True:
+        with transaction.atomic():
+            pending = _claim(
+                Notification.objects.filter(kind=NotificationKind.REMINDER, emailed_at=None)
+                .exclude(recipient__email="")
+                .select_related("recipient", "callback", "case")
+                .order_by("id"),
+                batch_size,
+            )
+            if not pending:
+                return sent
+            for notification in pending:
+                _email_reminder(notification)
+                notification.emailed_at = timezone.now()
+            Notification.objects.bulk_update(pending, ["emailed_at"])
+            sent += len(pending)
+
+
+def _email_reminder(notification: Notification) -> None:
+    # No personal data in the mail: the reference and the time; the rest is behind the sign-in.
+    due = timezone.localtime(notification.callback.due_at)
+    send_mail(
+        subject=_("Call-back %(reference)s at %(time)s") % {"reference": notification.case, "time": f"{due:%H:%M}"},
+        message=_("You have a call-back planned for case %(reference)s at %(time)s. Open Caseflow to see it.")
+        % {"reference": notification.case, "time": f"{due:%H:%M}"},
+        from_email=None,
+        recipient_list=[notification.recipient.email],
+    )
