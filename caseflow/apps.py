@@ -10,9 +10,12 @@ class CaseflowConfig(AppConfig):
     verbose_name = _("Caseflow")
 
     def ready(self) -> None:
+        from caseflow.demo import register_demo_seeder
+        from caseflow.demo_callbacks import demo_callbacks_seed
         from caseflow.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, dispatch_uid="caseflow.sync_role_groups")
+        register_demo_seeder("callbacks", lambda count: f"{demo_callbacks_seed()} call-backs", order=90)
 
 
 # Imported through its module, and marked not default, so that "caseflow" in

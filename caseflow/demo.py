@@ -60,15 +60,16 @@ def demo_accounts_reset() -> list[tuple[DemoAccount, str]]:
 
 # A seeder adds `count` cases' worth of its app's data and says what it made.
 DemoSeeder = Callable[[int], str]
-_SEEDERS: dict[str, DemoSeeder] = {}
+_SEEDERS: dict[str, tuple[int, DemoSeeder]] = {}
 
 
-def register_demo_seeder(name: str, seeder: DemoSeeder) -> None:
-    _SEEDERS[name] = seeder
+def register_demo_seeder(name: str, seeder: DemoSeeder, *, order: int = 50) -> None:
+    """Seeders run by `order`: the cases (intake) first, then what hangs on them."""
+    _SEEDERS[name] = (order, seeder)
 
 
 def demo_data_seed(*, cases: int) -> list[str]:
     """Run every registered seeder; refused unless DEBUG is on, like the accounts."""
     if not settings.DEBUG:
         raise ImproperlyConfigured("Demo data is only made with DEBUG on.")
-    return [seeder(cases) for seeder in _SEEDERS.values()]
+    return [seeder(cases) for _, seeder in sorted(_SEEDERS.values(), key=lambda entry: entry[0])]

@@ -14,7 +14,9 @@ class IntakeConfig(AppConfig):
 
         panels.register()
         register_case_parties(_case_parties)
-        register_demo_seeder("intake", lambda count: f"{count} cases with {demo_cases_seed(count=count)} calls")
+        register_demo_seeder(
+            "intake", lambda count: f"{count} cases with {demo_cases_seed(count=count)} calls", order=10
+        )
 
 
 def _case_parties(case):
