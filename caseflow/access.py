@@ -30,7 +30,7 @@ def case_for(request: HttpRequest, reference: str, *, permission: str = VIEW_CAS
 VIEW_CALLBACK = "caseflow.view_callback"
 ADD_CALLBACK = "caseflow.add_callback"
 CHANGE_CALLBACK = "caseflow.change_callback"
-OVERSEE_CALLBACKS = "caseflow.oversee_callbacks"
+LEAD_TEAM = "caseflow.lead_team"
 
 
 def callback_for(request: HttpRequest, pk: int, *, permission: str = CHANGE_CALLBACK) -> Callback:

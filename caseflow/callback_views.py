@@ -21,7 +21,7 @@ from caseflow import callbacks, office_hours
 from caseflow.access import (
     ADD_CALLBACK,
     CHANGE_CALLBACK,
-    OVERSEE_CALLBACKS,
+    LEAD_TEAM,
     VIEW_CALLBACK,
     VIEW_CASE,
     callback_for,
@@ -247,7 +247,7 @@ def callbacks_today(request: HttpRequest) -> HttpResponse:
 @require_GET
 def callbacks_overdue(request: HttpRequest) -> HttpResponse:
     """The team lead's queue: call-backs escalated as overdue, and cases flagged after failed attempts."""
-    require_permission(request, OVERSEE_CALLBACKS)
+    require_permission(request, LEAD_TEAM)
     context = {
         "overdue": list(_with_key_facts(Callback.objects.open().filter(~Q(escalated_at=None)))),
         "flagged": list(Case.objects.filter(~Q(flagged_at=None)).open().select_related("owner").order_by("flagged_at")),

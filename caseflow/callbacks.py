@@ -33,6 +33,7 @@ from caseflow.models import (
     NotificationKind,
     User,
 )
+from caseflow.notifications import notify, team_leads
 from caseflow.services import case_lock
 
 # Shown in the history of rows the beat task changes.
@@ -252,18 +253,6 @@ def callback_cancel_open(*, case: Case, by: User) -> int:
 
 
 # --- Notifications --------------------------------------------------------------
-
-
-def team_leads() -> list[User]:
-    return list(User.objects.filter(is_active=True, groups__name=roles.TEAM_LEAD))
-
-
-def notify(*, recipients, key: str, kind: str, case: Case | None = None, callback: Callback | None = None) -> None:
-    """One notification per recipient for the event `key`; a repeat does nothing."""
-    Notification.objects.bulk_create(
-        [Notification(recipient=user, key=key, kind=kind, case=case, callback=callback) for user in recipients],
-        ignore_conflicts=True,
-    )
 
 
 def _due_key(callback: Callback, event: str) -> str:

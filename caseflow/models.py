@@ -128,6 +128,19 @@ class Case(models.Model):
     # Set when the case needs a team lead's eye (e.g. the parent was never reached).
     flagged_at = models.DateTimeField(_("flagged for the team lead"), null=True, blank=True)
     flag_reason = models.CharField(_("why flagged"), max_length=300, blank=True)
+    # Review: an advisor asks a team lead to look at the case; the team lead answers.
+    review_requested_at = models.DateTimeField(_("review asked"), null=True, blank=True)
+    review_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("review asked by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    review_question = models.CharField(_("question for the review"), max_length=500, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    review_comment = models.TextField(_("review comment"), blank=True)
     # Optimistic lock: every save through the services compares and raises it.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -138,6 +151,7 @@ class Case(models.Model):
         ordering = ["-last_contact_at", "-id"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        permissions = [("lead_team", _("Can use the team lead's pages: dashboard, queue, reviews, figures"))]
         # The lists show open cases, most recent contact first: partial indexes
         # on open cases serve them in index order, whatever the archive's size.
         indexes = [
@@ -152,6 +166,10 @@ class Case(models.Model):
             models.Index(
                 fields=["at_home", "at_home_since"], name="case_at_home", condition=~Q(at_home="no")
             ),
+            # The team lead's queue sorts open cases by age.
+            models.Index(fields=["opened_at", "id"], name="case_open_opened", condition=_OPEN),
+            models.Index(fields=["review_requested_at"], name="case_review_asked",
+                         condition=Q(review_requested_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -257,7 +275,6 @@ class Callback(models.Model):
         ordering = ["due_at", "id"]
         verbose_name = _("call-back")
         verbose_name_plural = _("call-backs")
-        permissions = [("oversee_callbacks", _("Can see the team's overdue call-backs and flagged cases"))]
         indexes = [
             # The reminder and the overdue check read open call-backs by due time.
             models.Index(fields=["due_at"], name="callback_open_due", condition=_CALLBACK_OPEN),
@@ -288,6 +305,8 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Call-back overdue")
     ATTEMPTS_EXHAUSTED = "attempts_exhausted", _("Parent not reached")
     ASSIGNED = "assigned", _("Case assigned to you")
+    REVIEW_REQUESTED = "review_requested", _("Review asked")
+    REVIEWED = "reviewed", _("Case reviewed")
 
 
 class Notification(models.Model):
@@ -322,3 +341,36 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.recipient})"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("viewed")
+    PRINT = "print", _("printed")
+    EXPORT = "export", _("exported")
+    SEARCH = "search", _("searched")
+
+
+class AccessLog(models.Model):
+    """Who looked at or took out what, and when: append-only, never changed or deleted."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.SET_NULL, null=True, blank=True)
+    what = models.CharField(_("what"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.what}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The access log is append-only.")

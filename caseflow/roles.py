@@ -49,7 +49,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     TEAM_LEAD: _CASE_WORK
     | {
         "caseflow.add_topic",
-        "caseflow.oversee_callbacks",
+        "caseflow.lead_team",
         "caseflow.change_topic",
         "referrals.add_loket",
         "referrals.change_loket",

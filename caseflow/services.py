@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseflow.models import OPEN_STATUSES, AtHome, Case, CaseReferenceCounter, CaseStatus, CloseReason, Topic, User
+from caseflow.notifications import notify, team_leads
 
 
 class ConcurrentEditError(Exception):
@@ -179,4 +180,55 @@ def case_record_contact(
         # A second contact: the case is being worked on.
         case.status = CaseStatus.IN_PROGRESS
     _save(case, by)
+    return case
+
+
+@transaction.atomic
+def cases_reassign(*, case_ids: Iterable[int], by: User, owner: User | None) -> list[Case]:
+    """Give cases to another advisor (or the team queue), all or none; the new owner is told.
+
+    The version is raised, like any edit of the owner: a colleague's edit form
+    opened before the reassignment cannot quietly give the case back.
+    """
+    moved = []
+    for case_id in sorted(set(case_ids)):  # a fixed order, so two team leads never deadlock
+        case = case_lock(case_id=case_id)
+        if case.owner_id == (owner.pk if owner else None):
+            continue
+        case.owner = owner
+        case.version += 1
+        _save(case, by)
+        moved.append(case)
+        if owner is not None and owner != by:
+            notify(recipients=[owner], key=f"case:{case.pk}:assigned:{case.version}", kind="assigned", case=case)
+    return moved
+
+
+@transaction.atomic
+def case_request_review(*, case: Case, by: User, question: str) -> Case:
+    """An advisor asks the team leads to look at a case; they are notified."""
+    if not question.strip():
+        raise ValidationError(_("Write down what the team lead should look at."), code="question_required")
+    case = case_lock(case_id=case.pk)
+    case.review_requested_at, case.review_requested_by = timezone.now(), by
+    case.review_question = question.strip()
+    _save(case, by)
+    key = f"case:{case.pk}:review:{case.review_requested_at:%Y%m%dT%H%M%S}"
+    notify(recipients=[lead for lead in team_leads() if lead != by], key=key, kind="review_requested", case=case)
+    return case
+
+
+@transaction.atomic
+def case_mark_reviewed(*, case: Case, by: User, comment: str) -> Case:
+    """A team lead's answer: the request leaves the queue, the advisor who asked is told."""
+    if not comment.strip():
+        raise ValidationError(_("Write down your comment on the case."), code="comment_required")
+    case = case_lock(case_id=case.pk)
+    asked_by = case.review_requested_by
+    case.reviewed_at, case.reviewed_by, case.review_comment = timezone.now(), by, comment.strip()
+    case.review_requested_at = None
+    _save(case, by)
+    if asked_by is not None and asked_by != by:
+        key = f"case:{case.pk}:reviewed:{case.reviewed_at:%Y%m%dT%H%M%S}"
+        notify(recipients=[asked_by], key=key, kind="reviewed", case=case)
     return case

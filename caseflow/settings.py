@@ -260,6 +260,11 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caseflow@localhost")
 
+# --- Team leads --------------------------------------------------------------------
+
+# An open case without contact for this many days counts as stuck on the dashboard.
+TEAM_STALE_DAYS = env_int("TEAM_STALE_DAYS", 14, minimum=1)
+
 # --- Cases ------------------------------------------------------------------
 
 # Case references read PREFIX-YEAR-NUMBER, e.g. OO-2026-0042.

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from caseflow import callback_views, case_views, views
+from caseflow import callback_views, case_views, team_views, views
 from caseflow.converters import CaseReferenceConverter
 
 register_converter(CaseReferenceConverter, "ref")
@@ -31,6 +31,13 @@ urlpatterns = [
     path("meldingen/teller/", callback_views.notification_badge, name="notification_badge"),
     path("meldingen/gelezen/", callback_views.notifications_read, name="notifications_read"),
     path("meldingen/<int:pk>/", callback_views.notification_open, name="notification_open"),
+    path("zaken/<ref:reference>/review/", team_views.review_request, name="review_request"),
+    path("zaken/<ref:reference>/review/klaar/", team_views.review_done, name="review_done"),
+    path("teamleider/", team_views.dashboard, name="team_dashboard"),
+    path("teamleider/zaken/", team_views.queue, name="team_queue"),
+    path("teamleider/review/", team_views.reviews, name="team_reviews"),
+    path("teamleider/cijfers/", team_views.figures, name="team_figures"),
+    path("teamleider/cijfers/<slug:key>.csv", team_views.figures_csv, name="team_figures_csv"),
     # The apps that feed the case: caseflow's only knowledge of them.
     path("", include("intake.urls")),
     path("", include("referrals.urls")),

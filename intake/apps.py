@@ -9,10 +9,11 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from caseflow.demo import register_demo_seeder
         from caseflow.parties import register_case_parties
-        from intake import panels
+        from intake import panels, team
         from intake.demo import demo_cases_seed
 
         panels.register()
+        team.register()
         register_case_parties(_case_parties)
         register_demo_seeder(
             "intake", lambda count: f"{count} cases with {demo_cases_seed(count=count)} calls", order=10

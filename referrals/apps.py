@@ -11,11 +11,13 @@ class ReferralsConfig(AppConfig):
         from caseflow.panels import CasePanel, register_case_panel
         from consent.recipients import register_recipients
         from consent.signals import consent_withdrawn
+        from referrals import team
         from referrals.directory import load_after_migrate
 
         # After every migrate (and after the test runner's flush, which would
         # otherwise leave the directory empty) the missing organisations are added.
         post_migrate.connect(load_after_migrate, sender=self, dispatch_uid="referrals.load_directory")
+        team.register()
         consent_withdrawn.connect(_stop_waiting_referrals, dispatch_uid="referrals.stop_waiting")
         register_recipients("lokets", _lokets)
         from referrals.views import advice_panel_context

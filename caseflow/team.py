@@ -1,0 +1,261 @@
+"""What a team lead sees: the dashboard's figures and the series of the figures-over-time page.
+
+Apps add their own figures (referrals waiting, consents expiring) and series
+(calls per week) in their AppConfig.ready(), so caseflow imports none of them.
+Every figure is a fixed number of queries, whatever the number of cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caseflow import office_hours, roles
+from caseflow.models import OPEN_STATUSES, Callback, CallbackStatus, Case, User
+
+# --- Case figures other apps add --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFigure:
+    """A count of open cases that match `condition` (a Q on Case), with a link to them in the queue."""
+
+    key: str
+    label: str
+    order: int
+    condition: Callable[[], Q]
+
+
+_FIGURES: dict[str, CaseFigure] = {}
+
+
+def register_case_figure(figure: CaseFigure) -> None:
+    _FIGURES[figure.key] = figure
+
+
+def case_figures() -> list[CaseFigure]:
+    return sorted(_FIGURES.values(), key=lambda figure: figure.order)
+
+
+def case_figure(key: str) -> CaseFigure | None:
+    return _FIGURES.get(key)
+
+
+# --- Age buckets of open cases ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgeBucket:
+    key: str
+    label: str
+    min_days: int
+    max_days: int | None  # None: no upper limit
+
+
+AGE_BUCKETS = (
+    AgeBucket("week", _("under a week"), 0, 7),
+    AgeBucket("month", _("1 to 4 weeks"), 7, 28),
+    AgeBucket("quarter", _("1 to 3 months"), 28, 91),
+    AgeBucket("older", _("over 3 months"), 91, None),
+)
+
+
+def age_condition(bucket: AgeBucket, now: datetime) -> Q:
+    condition = Q(opened_at__lte=now - timedelta(days=bucket.min_days))
+    if bucket.max_days is not None:
+        condition &= Q(opened_at__gt=now - timedelta(days=bucket.max_days))
+    return condition
+
+
+def stale_condition(now: datetime) -> Q:
+    """No contact for TEAM_STALE_DAYS (or never, for a case older than that)."""
+    cutoff = now - timedelta(days=settings.TEAM_STALE_DAYS)
+    return Q(last_contact_at__lt=cutoff) | Q(last_contact_at=None, opened_at__lt=cutoff)
+
+
+def overdue_condition(now: datetime) -> Q:
+    return Q(status__in=(CallbackStatus.PLANNED, CallbackStatus.REMINDED), window_ends_at__lt=now)
+
+
+# --- The dashboard ------------------------------------------------------------------------
+
+
+@dataclass
+class AdvisorLoad:
+    advisor: User
+    open_cases: int = 0
+    open_callbacks: int = 0
+    overdue_callbacks: int = 0
+
+
+AT_HOME_SHOWN = 10
+
+
+def dashboard(now: datetime | None = None) -> dict:
+    """Every figure of the dashboard; a fixed number of queries."""
+    now = now or timezone.now()
+    open_cases = Case.objects.open()
+    totals = open_cases.aggregate(
+        total=Count("id"),
+        unassigned=Count("id", filter=Q(owner=None)),
+        # Aliases unlike the field names: an alias `at_home` would shadow the field in the filters.
+        children_at_home=Count("id", filter=Q(at_home="yes")),
+        children_at_risk=Count("id", filter=Q(at_home="at_risk")),
+        stale=Count("id", filter=stale_condition(now)),
+        flagged=Count("id", filter=Q(flagged_at__isnull=False)),
+        review=Count("id", filter=Q(review_requested_at__isnull=False)),
+        **{f"age_{b.key}": Count("id", filter=age_condition(b, now)) for b in AGE_BUCKETS},
+    )
+    by_status = dict(open_cases.order_by().values_list("status").annotate(n=Count("id")))
+    callbacks = Callback.objects.open().aggregate(
+        overdue=Count("id", filter=overdue_condition(now)),
+        escalated=Count("id", filter=Q(escalated_at__isnull=False)),
+        today=Count("id", filter=Q(due_at__lt=_end_of_today())),
+    )
+    return {
+        "now": now,
+        "totals": totals,
+        "by_status": [(status, by_status.get(status, 0)) for status in OPEN_STATUSES],
+        "ages": [(bucket, totals[f"age_{bucket.key}"]) for bucket in AGE_BUCKETS],
+        "callbacks": callbacks,
+        "loads": advisor_loads(now),
+        "at_home_longest": list(
+            open_cases.filter(at_home="yes", at_home_since__isnull=False)
+            .select_related("owner")
+            .order_by("at_home_since", "id")[:AT_HOME_SHOWN]
+        ),
+        "figures": [(figure, open_cases.filter(figure.condition()).count()) for figure in case_figures()],
+        "stale_days": settings.TEAM_STALE_DAYS,
+    }
+
+
+def _end_of_today() -> datetime:
+    return office_hours.local_datetime(timezone.localdate() + timedelta(days=1), datetime.min.time())
+
+
+def advisor_loads(now: datetime) -> list[AdvisorLoad]:
+    """Open cases and call-backs per active advisor, busiest first; three queries."""
+    advisors = User.objects.filter(is_active=True, groups__name=roles.ADVISOR).order_by("first_name", "username")
+    loads = {advisor.pk: AdvisorLoad(advisor) for advisor in advisors}
+    for owner_id, n in Case.objects.open().filter(owner__in=loads).order_by().values_list("owner").annotate(
+        n=Count("id")
+    ):
+        loads[owner_id].open_cases = n
+    callback_counts = (
+        Callback.objects.open()
+        .filter(assigned_to__in=loads)
+        .order_by()
+        .values_list("assigned_to")
+        .annotate(n=Count("id"), overdue=Count("id", filter=overdue_condition(now)))
+    )
+    for assignee_id, n, overdue in callback_counts:
+        loads[assignee_id].open_callbacks, loads[assignee_id].overdue_callbacks = n, overdue
+    return sorted(loads.values(), key=lambda load: (-load.open_cases, str(load.advisor)))
+
+
+# --- Figures over time -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Series:
+    """Rows of (label, value) over a period, shown as a bar chart with a CSV export."""
+
+    key: str
+    title: str
+    unit: str
+    order: int
+    rows: Callable[[datetime, datetime], list[tuple[str, float]]]
+
+
+_SERIES: dict[str, Series] = {}
+
+
+def register_series(series: Series) -> None:
+    _SERIES[series.key] = series
+
+
+def all_series() -> list[Series]:
+    return sorted(_SERIES.values(), key=lambda series: series.order)
+
+
+def series(key: str) -> Series | None:
+    return _SERIES.get(key)
+
+
+def week_label(day: date | datetime) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weeks_between(start: datetime, end: datetime) -> list[str]:
+    """Every ISO week of the period, so that a week without rows shows as zero."""
+    labels, day = [], timezone.localtime(start).date()
+    while day <= timezone.localtime(end).date():
+        if (label := week_label(day)) not in labels:
+            labels.append(label)
+        day += timedelta(days=1)
+    return labels
+
+
+def per_week(queryset, field: str, start: datetime, end: datetime, value=None) -> list[tuple[str, float]]:
+    """Rows counted (or `value` aggregated) per ISO week of `field`."""
+    found = dict.fromkeys(weeks_between(start, end), 0)
+    rows = (
+        queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+        .annotate(week=TruncWeek(field))
+        .order_by()
+        .values_list("week")
+        .annotate(value=value if value is not None else Count("id"))
+    )
+    for week, amount in rows:
+        found[week_label(week)] = round(amount or 0, 1)
+    return list(found.items())
+
+
+def _topics(start: datetime, end: datetime) -> list[tuple[str, float]]:
+    rows = (
+        Case.objects.filter(opened_at__gte=start, opened_at__lt=end)
+        .order_by()
+        .values_list("topics__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return [(name or _("no topic"), n) for name, n in rows]
+
+
+def _first_callback_days(start: datetime, end: datetime) -> list[tuple[str, float]]:
+    """Average days from opening (the first call) to the first call-back made, per week opened."""
+    first_done = (
+        Callback.objects.filter(case=OuterRef("pk"), status=CallbackStatus.DONE)
+        .order_by()
+        .values("case")
+        .annotate(first=Min("finished_at"))
+        .values("first")
+    )
+    cases = Case.objects.annotate(first_callback=Subquery(first_done)).filter(first_callback__isnull=False)
+    waited = ExpressionWrapper(F("first_callback") - F("opened_at"), output_field=DurationField())
+    rows = per_week(cases, "opened_at", start, end, value=Avg(waited, output_field=DurationField()))
+    return [(week, round(value.total_seconds() / 86400, 1) if isinstance(value, timedelta) else value)
+            for week, value in rows]  # fmt: skip
+
+
+def _on_time_share(start: datetime, end: datetime) -> list[tuple[str, float]]:
+    """Of the call-backs due in each week that are finished, the share made within their window (%)."""
+    finished = Callback.objects.filter(status__in=(CallbackStatus.DONE, CallbackStatus.NOT_REACHED))
+    totals = dict(per_week(finished, "due_at", start, end))
+    on_time = dict(per_week(finished.filter(finished_at__lte=F("window_ends_at")), "due_at", start, end))
+    return [(week, round(100 * on_time[week] / total, 1) if total else 0) for week, total in totals.items()]
+
+
+register_series(Series("topics", _("Cases opened per topic"), _("cases"), 20, _topics))
+register_series(Series("first-callback", _("Days from first call to first call-back"), _("days"), 40,
+                       _first_callback_days))  # fmt: skip
+register_series(Series("callbacks-on-time", _("Call-backs made on time"), "%", 50, _on_time_share))
+

@@ -1,0 +1,84 @@
+"""The filters and sort orders of the team lead's case queue (django-filter).
+
+Every dashboard figure links here with the filter that reproduces it.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caseflow import team
+from caseflow.forms import case_workers
+from caseflow.models import AtHome, CaseStatus, Topic
+
+OPEN, ALL, NOBODY = "open", "all", "none"
+
+
+def _owner_choices():
+    return [(NOBODY, _("Team queue (nobody)"))] + [(str(user.pk), str(user)) for user in case_workers()]
+
+
+class QueueFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(OPEN, _("Open (all but closed)")), *CaseStatus.choices, (ALL, _("All"))],
+        empty_label=None,
+        method="filter_status",
+    )
+    owner = django_filters.ChoiceFilter(label=_("Owner"), choices=_owner_choices, method="filter_owner")
+    age = django_filters.ChoiceFilter(
+        label=_("Open for"), choices=[(b.key, b.label) for b in team.AGE_BUCKETS], method="filter_age"
+    )
+    at_home = django_filters.ChoiceFilter(label=_("At home without school"), choices=AtHome.choices)
+    stale = django_filters.BooleanFilter(
+        label=_("No recent contact"), method="filter_stale", widget=forms.CheckboxInput
+    )
+    flagged = django_filters.BooleanFilter(
+        label=_("Flagged"), field_name="flagged_at", lookup_expr="isnull", exclude=True, widget=forms.CheckboxInput
+    )
+    topic = django_filters.ModelChoiceFilter(label=_("Topic"), field_name="topics", queryset=Topic.objects.all())
+    figure = django_filters.ChoiceFilter(
+        label=_("Figure"), choices=lambda: [(f.key, f.label) for f in team.case_figures()], method="filter_figure"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("last_contact_at", "contact"), ("opened_at", "opened"), ("at_home_since", "at_home_since")),
+        field_labels={
+            "-contact": _("Last contact, newest first"),
+            "contact": _("Last contact, oldest first"),
+            "opened": _("Oldest first"),
+            "-opened": _("Newest first"),
+            "at_home_since": _("Longest at home first"),
+        },
+        empty_label=None,
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Open cases, most recent contact first, unless the team lead asks otherwise.
+        data = data.copy() if data is not None else {}
+        data.setdefault("status", OPEN)
+        data.setdefault("sort", "-contact")
+        super().__init__(data, *args, **kwargs)
+
+    def filter_status(self, cases: QuerySet, name: str, value: str) -> QuerySet:
+        if value == OPEN:
+            return cases.open()
+        return cases if value == ALL else cases.filter(status=value)
+
+    def filter_owner(self, cases: QuerySet, name: str, value: str) -> QuerySet:
+        return cases.filter(owner=None) if value == NOBODY else cases.filter(owner_id=value)
+
+    def filter_age(self, cases: QuerySet, name: str, value: str) -> QuerySet:
+        bucket = next(b for b in team.AGE_BUCKETS if b.key == value)
+        return cases.filter(team.age_condition(bucket, timezone.now()))
+
+    def filter_stale(self, cases: QuerySet, name: str, value: bool) -> QuerySet:
+        return cases.filter(team.stale_condition(timezone.now())) if value else cases
+
+    def filter_figure(self, cases: QuerySet, name: str, value: str) -> QuerySet:
+        figure = team.case_figure(value)
+        return cases.filter(figure.condition()) if figure else cases.filter(Q(pk__in=[]))

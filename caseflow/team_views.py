@@ -1,0 +1,179 @@
+"""The team lead's pages: dashboard, case queue with reassignment, reviews, figures over time.
+
+Team leads only (permission caseflow.lead_team), except asking for a review,
+which is what an advisor does from the case page.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caseflow import services, team
+from caseflow.access import CHANGE_CASE, LEAD_TEAM, case_for, require_permission
+from caseflow.charts import bar_chart
+from caseflow.forms import case_workers
+from caseflow.models import AccessAction, AccessLog, Case
+from caseflow.team_filters import NOBODY, QueueFilter
+
+QUEUE_PAGE_SIZE = 50
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    require_permission(request, LEAD_TEAM)
+    return render(request, "caseflow/team/dashboard.html", team.dashboard())
+
+
+# --- The queue and reassigning ----------------------------------------------------------------
+
+
+class ReassignForm(forms.Form):
+    cases = forms.ModelMultipleChoiceField(
+        queryset=Case.objects.all(), error_messages={"required": gettext_lazy("Tick the cases to reassign.")}
+    )
+    owner = forms.ChoiceField(label=gettext_lazy("New owner"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "—"), (NOBODY, _("Team queue (nobody)"))] + [
+            (str(user.pk), str(user)) for user in case_workers()
+        ]
+        self.fields["owner"].error_messages["required"] = _("Choose who takes the cases over.")
+
+    def clean_owner(self):
+        value = self.cleaned_data["owner"]
+        return None if value == NOBODY else case_workers().get(pk=value)
+
+
+@require_http_methods(["GET", "POST"])
+def queue(request: HttpRequest) -> HttpResponse:
+    require_permission(request, LEAD_TEAM)
+    reassign = ReassignForm(request.POST or None)
+    if request.method == "POST":
+        require_permission(request, CHANGE_CASE)
+        if reassign.is_valid():
+            owner = reassign.cleaned_data["owner"]
+            moved = services.cases_reassign(
+                case_ids=[case.pk for case in reassign.cleaned_data["cases"]], by=request.user, owner=owner
+            )
+            messages.success(
+                request,
+                _("%(n)s case(s) now with %(owner)s.") % {"n": len(moved), "owner": owner or _("the team queue")},
+            )
+            return redirect(request.get_full_path())
+        messages.error(request, " ".join(e for errors in reassign.errors.values() for e in errors))
+    filtered = QueueFilter(request.GET, queryset=Case.objects.select_related("owner"))
+    page = Paginator(filtered.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    context = {
+        "filter": filtered,
+        "page": page,
+        "cases": list(page.object_list),
+        "query": query.urlencode(),
+        "reassign": reassign,
+        "today": timezone.localdate(),
+    }
+    return render(request, "caseflow/team/queue.html", context)
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+@require_POST
+def review_request(request: HttpRequest, reference: str) -> HttpResponse:
+    """An advisor asks a team lead to look at the case (from the case page)."""
+    case = case_for(request, reference, permission=CHANGE_CASE)
+    try:
+        services.case_request_review(case=case, by=request.user, question=request.POST.get("question", ""))
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, _("The team leads have been asked to review this case."))
+    return redirect(case)
+
+
+@require_POST
+def review_done(request: HttpRequest, reference: str) -> HttpResponse:
+    require_permission(request, LEAD_TEAM)
+    case = case_for(request, reference, permission=CHANGE_CASE)
+    try:
+        services.case_mark_reviewed(case=case, by=request.user, comment=request.POST.get("comment", ""))
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, _("The case is marked as reviewed."))
+    return redirect("team_reviews") if request.POST.get("next") == "reviews" else redirect(case)
+
+
+REVIEWED_SHOWN = 20
+
+
+@require_GET
+def reviews(request: HttpRequest) -> HttpResponse:
+    require_permission(request, LEAD_TEAM)
+    with_people = Case.objects.select_related("owner", "review_requested_by", "reviewed_by")
+    context = {
+        "asked": list(with_people.filter(review_requested_at__isnull=False).order_by("review_requested_at", "id")),
+        "reviewed": list(
+            with_people.filter(reviewed_at__isnull=False, review_requested_at=None).order_by("-reviewed_at")[
+                :REVIEWED_SHOWN
+            ]
+        ),
+    }
+    return render(request, "caseflow/team/reviews.html", context)
+
+
+# --- Figures over time ----------------------------------------------------------------------
+
+WEEKS_CHOICES = (4, 12, 26, 52)
+
+
+def _period(request: HttpRequest) -> tuple[int, datetime, datetime]:
+    try:
+        weeks = int(request.GET.get("weken", 12))
+    except ValueError:
+        weeks = 12
+    weeks = weeks if weeks in WEEKS_CHOICES else 12
+    end = timezone.now()
+    return weeks, end - timedelta(weeks=weeks), end
+
+
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    require_permission(request, LEAD_TEAM)
+    weeks, start, end = _period(request)
+    charts = [(series, bar_chart(series.rows(start, end))) for series in team.all_series()]
+    return render(
+        request, "caseflow/team/figures.html", {"charts": charts, "weeks": weeks, "weeks_choices": WEEKS_CHOICES}
+    )
+
+
+@require_GET
+def figures_csv(request: HttpRequest, key: str) -> HttpResponse:
+    """One series as CSV; every export is written to the access log."""
+    require_permission(request, LEAD_TEAM)
+    series = team.series(key)
+    if series is None:
+        raise Http404
+    weeks, start, end = _period(request)
+    rows = series.rows(start, end)
+    AccessLog.objects.create(user=request.user, action=AccessAction.EXPORT, what=f"figures:{key}:{weeks}w")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="caseflow-{key}-{timezone.localdate()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("period or group"), str(series.unit)])
+    writer.writerows(rows)
+    return response

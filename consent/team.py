@@ -1,0 +1,30 @@
+"""What consent adds to the team lead's dashboard: consents that expire soon."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caseflow.team import CaseFigure, register_case_figure
+from consent.models import ConsentRecord
+
+# Soon enough to ask the parent again before data can no longer be shared.
+EXPIRING_WITHIN = timedelta(days=30)
+
+
+def _expiring() -> Q:
+    now = timezone.now()
+    return Q(
+        Exists(
+            ConsentRecord.objects.filter(
+                case=OuterRef("pk"), withdrawn_at=None, valid_until__gte=now, valid_until__lt=now + EXPIRING_WITHIN
+            )
+        )
+    )
+
+
+def register() -> None:
+    register_case_figure(CaseFigure("consents-expiring", _("Consents expiring within 30 days"), 40, _expiring))

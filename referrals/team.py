@@ -1,0 +1,34 @@
+"""What referrals add to the team lead's pages: referrals waiting for an outcome, and referrals per loket."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from caseflow.team import CaseFigure, Series, register_case_figure, register_series
+from referrals.models import Referral, ReferralStatus
+
+# Sent on, or about to be: the helpline waits to hear how it went.
+WAITING = (ReferralStatus.WAITING_FOR_CONSENT, ReferralStatus.REGISTERED, ReferralStatus.IN_PROGRESS)
+
+
+def _waiting() -> Q:
+    return Q(Exists(Referral.objects.filter(case=OuterRef("pk"), status__in=WAITING)))
+
+
+def _per_loket(start: datetime, end: datetime) -> list[tuple[str, float]]:
+    rows = (
+        Referral.objects.filter(made_at__gte=start, made_at__lt=end)
+        .order_by()
+        .values_list("loket__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "loket__name")
+    )
+    return list(rows)
+
+
+def register() -> None:
+    register_case_figure(CaseFigure("referrals-waiting", _("Referrals waiting for an outcome"), 30, _waiting))
+    register_series(Series("referrals-per-loket", _("Referrals per loket"), _("referrals"), 30, _per_loket))
