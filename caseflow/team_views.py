@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseflow import services, team
@@ -70,7 +70,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("%(n)s case(s) now with %(owner)s.") % {"n": len(moved), "owner": owner or _("the team queue")},
+                ngettext("%(n)s case is now with %(owner)s.", "%(n)s cases are now with %(owner)s.", len(moved))
+                % {"n": len(moved), "owner": owner or _("the team queue")},
             )
             return redirect(request.get_full_path())
         messages.error(request, " ".join(e for errors in reassign.errors.values() for e in errors))
