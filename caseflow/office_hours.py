@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from itertools import islice
 
 import holidays
 from django.conf import settings
@@ -63,14 +62,16 @@ def working_days(start: date) -> Iterator[date]:
 
 
 def slots(*, after: datetime, days: int) -> list[datetime]:
-    """Every slot start after `after`, on the next `days` working days (today included)."""
-    today = timezone.localtime(after).date()
-    return [
-        slot
-        for day in islice(working_days(today), days)
-        for at in slot_times()
-        if (slot := local_datetime(day, at)) > after
-    ]
+    """Every slot start after `after`, on the next `days` working days that still have one."""
+    found: list[datetime] = []
+    for day in working_days(timezone.localtime(after).date()):
+        left = [slot for at in slot_times() if (slot := local_datetime(day, at)) > after]
+        if left:
+            found.extend(left)
+            days -= 1
+        if days <= 0:
+            return found
+    return found  # pragma: no cover  (working_days never ends)
 
 
 def _hhmm(at: time) -> str:

@@ -102,11 +102,19 @@ def case_update(
     *, case: Case, expected_version: int, by: User, summary: str, topics: Iterable[Topic], owner: User | None
 ) -> Case:
     case = case_lock(case_id=case.pk, expected_version=expected_version)
+    new_owner = owner is not None and owner.pk != case.owner_id
     case.summary, case.owner = summary, owner
     case.version += 1
     _save(case, by)
     case.topics.set(topics)
+    if new_owner:
+        _tell_new_owner(case, by)
     return case
+
+
+def _tell_new_owner(case: Case, by: User) -> None:
+    if case.owner_id != by.pk:
+        notify(recipients=[case.owner], key=f"case:{case.pk}:assigned:{case.version}", kind="assigned", case=case)
 
 
 # Which status a user may move an open case to; closing and reopening have their own services.
@@ -199,8 +207,8 @@ def cases_reassign(*, case_ids: Iterable[int], by: User, owner: User | None) -> 
         case.version += 1
         _save(case, by)
         moved.append(case)
-        if owner is not None and owner != by:
-            notify(recipients=[owner], key=f"case:{case.pk}:assigned:{case.version}", kind="assigned", case=case)
+        if owner is not None:
+            _tell_new_owner(case, by)
     return moved
 
 

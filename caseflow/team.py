@@ -215,8 +215,15 @@ def per_week(queryset, field: str, start: datetime, end: datetime, value=None) -
         .annotate(value=value if value is not None else Count("id"))
     )
     for week, amount in rows:
-        found[week_label(week)] = round(amount or 0, 1)
+        found[week_label(week)] = _number(amount)
     return list(found.items())
+
+
+def _number(amount) -> float:
+    """A figure to draw: durations in days, everything rounded to one decimal."""
+    if isinstance(amount, timedelta):
+        return round(amount.total_seconds() / 86400, 1)
+    return round(amount or 0, 1)
 
 
 def _topics(start: datetime, end: datetime) -> list[tuple[str, float]]:
@@ -241,9 +248,7 @@ def _first_callback_days(start: datetime, end: datetime) -> list[tuple[str, floa
     )
     cases = Case.objects.annotate(first_callback=Subquery(first_done)).filter(first_callback__isnull=False)
     waited = ExpressionWrapper(F("first_callback") - F("opened_at"), output_field=DurationField())
-    rows = per_week(cases, "opened_at", start, end, value=Avg(waited, output_field=DurationField()))
-    return [(week, round(value.total_seconds() / 86400, 1) if isinstance(value, timedelta) else value)
-            for week, value in rows]  # fmt: skip
+    return per_week(cases, "opened_at", start, end, value=Avg(waited, output_field=DurationField()))
 
 
 def _on_time_share(start: datetime, end: datetime) -> list[tuple[str, float]]:

@@ -1,0 +1,258 @@
+"""The team lead's pages: what they show, that they stay at a fixed number of queries
+from 10 to 1,000 cases, that advisors are kept out, and that acting on them
+(reassigning, reviewing, exporting) leaves history, notifications and log entries."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from caseflow import services, team
+from caseflow.demo_callbacks import demo_callbacks_seed
+from caseflow.models import AccessLog, Callback, CallbackStatus, Case, Notification
+from intake.demo import demo_cases_seed
+from tests.factories import case_with_call
+
+TEAM_PAGES = [
+    ("team_dashboard", {}),
+    ("team_queue", {}),
+    ("team_queue", {"owner": "none"}),
+    ("team_queue", {"stale": "true", "sort": "contact"}),
+    ("team_queue", {"age": "older", "sort": "opened"}),
+    ("team_queue", {"at_home": "yes", "sort": "at_home_since"}),
+    ("team_queue", {"figure": "referrals-waiting"}),
+    ("team_queue", {"status": "all", "pagina": "2"}),
+    ("team_reviews", {}),
+    ("team_figures", {"weken": "52"}),
+    ("callbacks_overdue", {}),
+]
+PAGE_IDS = [f"{name}?{'&'.join(f'{k}={v}' for k, v in params.items())}" for name, params in TEAM_PAGES]
+
+
+def _queries(client, name: str, params: dict) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(name), params)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _numbered(sql: list[str]) -> str:
+    return "\n".join(f"{number:3}. {query}" for number, query in enumerate(sql, 1))
+
+
+def _work_for_the_team_lead(by) -> None:
+    """Some of every kind of row the pages list: flagged, review asked, overdue call-backs."""
+    cases = list(Case.objects.open().order_by("id")[:40])
+    for case in cases[:10]:
+        services.case_request_review(case=case, by=by, question="Graag meekijken")
+    Case.objects.filter(pk__in=[c.pk for c in cases[10:20]]).update(flagged_at=timezone.now(), flag_reason="x")
+    due = timezone.now() - timedelta(days=1)
+    overdue = [
+        Callback(case=case, assigned_to=by, planned_by=by, due_at=due, window_ends_at=due + timedelta(minutes=15),
+                 subject="Terugbellen", status=CallbackStatus.REMINDED, escalated_at=due + timedelta(hours=1))
+        for case in cases[20:40]
+    ]  # fmt: skip
+    bulk_create_with_history(overdue, Callback)
+
+
+@pytest.mark.parametrize(("name", "params"), TEAM_PAGES, ids=PAGE_IDS)
+def test_every_team_lead_page_runs_the_same_queries_at_10_and_at_1000_cases(
+    team_lead_client, advisor, other_advisor, name, params
+):
+    demo_cases_seed(count=60, seed=1)
+    demo_callbacks_seed()
+    _work_for_the_team_lead(advisor)
+    few = _queries(team_lead_client, name, params)
+
+    demo_cases_seed(count=940, seed=2)
+    demo_callbacks_seed()
+    _work_for_the_team_lead(other_advisor)
+    assert Case.objects.count() == 1000
+    many = _queries(team_lead_client, name, params)
+
+    assert len(few) == len(many), f"-- 60 cases:\n{_numbered(few)}\n-- 1,000 cases:\n{_numbered(many)}"
+    assert len(many) <= 20, _numbered(many)
+
+
+@pytest.mark.parametrize(("name", "params"), TEAM_PAGES, ids=PAGE_IDS)
+def test_advisors_are_refused_every_team_lead_page_and_it_is_logged(advisor_client, advisor, name, params, caplog):
+    with caplog.at_level(logging.WARNING, logger="caseflow.security"):
+        response = advisor_client.get(reverse(name), params)
+    assert response.status_code == 403
+    assert f"forbidden user_id={advisor.pk}" in caplog.text
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+    response = client.get(reverse("team_dashboard"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def _figure_links(html: str) -> dict[str, tuple[str, int]]:
+    """data-testid="figure-x" links on the dashboard: their href and the number beside them."""
+    found = {}
+    for match in re.finditer(r'<a href="([^"]+)" data-testid="figure-([\w-]+)">([^<]*)</a>(?::\s*(\d+))?', html):
+        href, key, text, after = match.groups()
+        number = after if after is not None else text
+        found[key] = (href.replace("&amp;", "&"), int(number))
+    return found
+
+
+def test_each_dashboard_figure_links_to_a_queue_of_exactly_those_cases(team_lead_client, advisor):
+    demo_cases_seed(count=120, seed=3)
+    Case.objects.filter(pk__in=Case.objects.open().values("pk")[:5]).update(owner=None)
+    html = team_lead_client.get(reverse("team_dashboard")).content.decode()
+    links = _figure_links(html)
+    assert {"open", "unassigned", "stale", "at-home", "referrals-waiting", "consents-expiring"} <= set(links)
+    for key, (href, number) in links.items():
+        if not href.startswith(reverse("team_queue")):
+            continue
+        queue = team_lead_client.get(href).content.decode()
+        assert re.search(rf">{number} zaak|>{number} zaken", queue), f"{key}: {href} should list {number} cases"
+    assert links["unassigned"][1] == 5
+
+
+def test_the_load_per_advisor_counts_their_open_cases_and_call_backs(team_lead_client, advisor, other_advisor):
+    for _ in range(3):
+        case_with_call(advisor=advisor)
+    case_with_call(advisor=other_advisor)
+    loads = {load.advisor: load for load in team.advisor_loads(timezone.now())}
+    assert loads[advisor].open_cases == 3 and loads[other_advisor].open_cases == 1
+    table = team_lead_client.get(reverse("team_dashboard")).content.decode().split('data-testid="advisor-loads"')[1]
+    assert table.index("Anna") < table.index("Bram")  # busiest first
+
+
+# --- Reassigning -------------------------------------------------------------------------
+
+
+def test_reassigning_many_cases_writes_history_and_tells_the_new_owner(team_lead_client, team_lead, advisor,
+                                                                      other_advisor):  # fmt: skip
+    cases = [case_with_call(advisor=advisor) for _ in range(3)]
+    response = team_lead_client.post(
+        reverse("team_queue"), {"cases": [c.pk for c in cases[:2]], "owner": other_advisor.pk}, follow=True
+    )
+    assert "2 zaken zijn nu bij Bram" in response.content.decode()
+    assert set(Case.objects.filter(owner=other_advisor)) == set(cases[:2])
+    for case in cases[:2]:
+        latest = case.history.first()
+        assert latest.owner_id == other_advisor.pk and latest.history_user == team_lead
+    assert Notification.objects.filter(recipient=other_advisor, kind="assigned").count() == 2
+    # The new owner sees them in their own list.
+    from django.test import Client
+
+    bram = Client()
+    bram.force_login(other_advisor)
+    mine = bram.get(reverse("intake:my_cases")).content.decode()
+    assert cases[0].reference in mine and cases[2].reference not in mine
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [({"owner": "none"}, "Vink de zaken aan die je wilt overdragen."), ({}, "Kies wie de zaken overneemt.")],
+    ids=["no cases ticked", "no owner chosen"],
+)
+def test_reassigning_without_cases_or_owner_says_what_is_missing_and_changes_nothing(
+    team_lead_client, advisor, data, message
+):
+    case = case_with_call(advisor=advisor)
+    if "owner" not in data:
+        data = {**data, "cases": [case.pk]}
+    response = team_lead_client.post(reverse("team_queue"), data, follow=True)
+    assert message in response.content.decode()
+    case.refresh_from_db()
+    assert case.owner == advisor and case.history.count() == case.history.count()
+
+
+def test_reassigning_to_the_team_queue(team_lead_client, advisor):
+    case = case_with_call(advisor=advisor)
+    team_lead_client.post(reverse("team_queue"), {"cases": [case.pk], "owner": "none"})
+    case.refresh_from_db()
+    assert case.owner is None
+
+
+def test_changing_the_owner_on_the_case_form_also_tells_the_new_owner(advisor_client, advisor, other_advisor):
+    case = case_with_call(advisor=advisor)
+    advisor_client.post(
+        reverse("case_edit", args=[case.reference]),
+        {"version": case.version, "summary": "s", "owner": other_advisor.pk},
+    )
+    assert Notification.objects.filter(recipient=other_advisor, kind="assigned", case=case).count() == 1
+
+
+# --- Reviews -----------------------------------------------------------------------------------
+
+
+def test_an_advisor_asks_for_review_and_a_team_lead_answers(advisor_client, advisor, team_lead_client, team_lead):
+    case = case_with_call(advisor=advisor)
+    advisor_client.post(reverse("review_request", args=[case.reference]), {"question": "Klopt de verwijzing?"})
+    assert Notification.objects.filter(recipient=team_lead, kind="review_requested", case=case).exists()
+    queue = team_lead_client.get(reverse("team_reviews")).content.decode()
+    assert "Klopt de verwijzing?" in queue and case.reference in queue
+
+    team_lead_client.post(reverse("review_done", args=[case.reference]), {"comment": "Ja, goed zo.", "next": "reviews"})
+    case.refresh_from_db()
+    assert case.reviewed_by == team_lead and case.review_requested_at is None
+    assert Notification.objects.filter(recipient=advisor, kind="reviewed", case=case).exists()
+    assert "Klopt de verwijzing?" not in team_lead_client.get(reverse("team_reviews")).content.decode().split(
+        "Onlangs beoordeeld"
+    )[0]
+    assert "Ja, goed zo." in advisor_client.get(case.get_absolute_url()).content.decode()
+
+
+def test_asking_for_review_without_a_question_is_refused_in_dutch(advisor_client, advisor):
+    case = case_with_call(advisor=advisor)
+    response = advisor_client.post(reverse("review_request", args=[case.reference]), {"question": " "}, follow=True)
+    assert "Schrijf op waar de teamleider naar moet kijken." in response.content.decode()
+    case.refresh_from_db()
+    assert case.review_requested_at is None
+
+
+def test_an_advisor_cannot_mark_a_case_reviewed(advisor_client, advisor):
+    case = case_with_call(advisor=advisor)
+    response = advisor_client.post(reverse("review_done", args=[case.reference]), {"comment": "zelf gedaan"})
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.reviewed_at is None
+
+
+# --- Figures ----------------------------------------------------------------------------------
+
+
+def test_the_figures_page_draws_each_series_as_svg(team_lead_client, advisor):
+    case_with_call(advisor=advisor)
+    html = team_lead_client.get(reverse("team_figures")).content.decode()
+    for key in ("calls-per-week", "topics", "referrals-per-loket", "first-callback", "callbacks-on-time"):
+        assert f'data-testid="chart-{key}"' in html
+    assert "<svg" in html and "<script" not in html.split("<main")[1]
+
+
+def test_a_csv_export_has_the_rows_of_the_chart_and_is_logged(team_lead_client, team_lead, advisor):
+    case_with_call(advisor=advisor)
+    case_with_call(advisor=advisor)
+    response = team_lead_client.get(reverse("team_figures_csv", args=["calls-per-week"]), {"weken": "4"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = response.content.decode().strip().splitlines()
+    assert rows[0] == "periode of groep,gesprekken"
+    assert sum(int(row.split(",")[1]) for row in rows[1:]) == 2
+    entry = AccessLog.objects.get()
+    assert entry.user == team_lead and entry.action == "export" and entry.what == "figures:calls-per-week:4w"
+
+
+def test_an_unknown_series_is_404_and_not_logged(team_lead_client):
+    assert team_lead_client.get(reverse("team_figures_csv", args=["nothing"])).status_code == 404
+    assert not AccessLog.objects.exists()
+
+
+def test_the_access_log_refuses_changes(team_lead):
+    entry = AccessLog.objects.create(user=team_lead, action="export", what="x")
+    with pytest.raises(ValueError):
+        entry.save()
+    with pytest.raises(ValueError):
+        entry.delete()
