@@ -60,7 +60,8 @@ class ReassignForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def queue(request: HttpRequest) -> HttpResponse:
     require_permission(request, LEAD_TEAM)
-    reassign = ReassignForm(request.POST or None)
+    # Prefixed: the filter form on the same page has an `owner` field too.
+    reassign = ReassignForm(request.POST or None, prefix="overdragen")
     if request.method == "POST":
         require_permission(request, CHANGE_CASE)
         if reassign.is_valid():

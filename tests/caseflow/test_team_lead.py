@@ -136,7 +136,8 @@ def test_reassigning_many_cases_writes_history_and_tells_the_new_owner(team_lead
                                                                       other_advisor):  # fmt: skip
     cases = [case_with_call(advisor=advisor) for _ in range(3)]
     response = team_lead_client.post(
-        reverse("team_queue"), {"cases": [c.pk for c in cases[:2]], "owner": other_advisor.pk}, follow=True
+        reverse("team_queue"), {"overdragen-cases": [c.pk for c in cases[:2]], "overdragen-owner": other_advisor.pk},
+        follow=True,
     )
     assert "2 zaken zijn nu bij Bram" in response.content.decode()
     assert set(Case.objects.filter(owner=other_advisor)) == set(cases[:2])
@@ -155,15 +156,15 @@ def test_reassigning_many_cases_writes_history_and_tells_the_new_owner(team_lead
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [({"owner": "none"}, "Vink de zaken aan die je wilt overdragen."), ({}, "Kies wie de zaken overneemt.")],
+    [({"overdragen-owner": "none"}, "Vink de zaken aan die je wilt overdragen."), ({}, "Kies wie de zaken overneemt.")],
     ids=["no cases ticked", "no owner chosen"],
 )
 def test_reassigning_without_cases_or_owner_says_what_is_missing_and_changes_nothing(
     team_lead_client, advisor, data, message
 ):
     case = case_with_call(advisor=advisor)
-    if "owner" not in data:
-        data = {**data, "cases": [case.pk]}
+    if "overdragen-owner" not in data:
+        data = {**data, "overdragen-cases": [case.pk]}
     response = team_lead_client.post(reverse("team_queue"), data, follow=True)
     assert message in response.content.decode()
     case.refresh_from_db()
@@ -172,7 +173,7 @@ def test_reassigning_without_cases_or_owner_says_what_is_missing_and_changes_not
 
 def test_reassigning_to_the_team_queue(team_lead_client, advisor):
     case = case_with_call(advisor=advisor)
-    team_lead_client.post(reverse("team_queue"), {"cases": [case.pk], "owner": "none"})
+    team_lead_client.post(reverse("team_queue"), {"overdragen-cases": [case.pk], "overdragen-owner": "none"})
     case.refresh_from_db()
     assert case.owner is None
 
