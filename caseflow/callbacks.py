@@ -21,9 +21,9 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from caseflow import office_hours, roles
+from caseflow.history import bulk_update_tracked
 from caseflow.models import (
     Callback,
     CallbackStatus,
@@ -303,7 +303,7 @@ def callbacks_remind_batch(*, now: datetime, batch_size: int = 500) -> int:
         )  # fmt: skip
         for callback in due:
             callback.status, callback.reminded_at = CallbackStatus.REMINDED, now
-        bulk_update_with_history(
+        bulk_update_tracked(
             due, Callback, ["status", "reminded_at"], default_change_reason=REMINDER_SENT, default_date=now
         )
         if settings.CALLBACK_REMINDER_EMAIL:
@@ -346,7 +346,7 @@ def callbacks_escalate_overdue(*, now: datetime | None = None, batch_size: int =
             )  # fmt: skip
             for callback in overdue:
                 callback.escalated_at = now
-            bulk_update_with_history(
+            bulk_update_tracked(
                 overdue, Callback, ["escalated_at"], default_change_reason=ESCALATED, default_date=now
             )
             total += len(overdue)

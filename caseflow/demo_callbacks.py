@@ -14,9 +14,9 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from caseflow import office_hours
+from caseflow.history import bulk_create_tracked
 from caseflow.models import Callback, CallbackStatus, Case, CaseStatus
 
 CHUNK = 5_000
@@ -111,8 +111,8 @@ def _insert(callbacks: list[Callback]) -> int:
     """First attempts, then the attempts that follow them (which need their ids)."""
     firsts = [callback for callback in callbacks if callback.attempt == 1]
     later = [callback for callback in callbacks if callback.attempt > 1]
-    bulk_create_with_history(firsts, Callback, batch_size=1_000)
+    bulk_create_tracked(firsts, Callback, batch_size=1_000)
     for callback in later:
         callback.previous_id = callback.previous.pk
-    bulk_create_with_history(later, Callback, batch_size=1_000)
+    bulk_create_tracked(later, Callback, batch_size=1_000)
     return len(callbacks)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from caseflow.history import TrackedQuerySet
 from caseflow.phones import phone_display
 
 
@@ -93,7 +94,7 @@ def weeks_since(day, today=None) -> int | None:
 _OPEN = ~Q(status="closed")
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(TrackedQuerySet):
     def open(self) -> CaseQuerySet:
         return self.filter(_OPEN)
 
@@ -223,7 +224,7 @@ CALLBACK_OPEN_STATUSES = (CallbackStatus.PLANNED, CallbackStatus.REMINDED)
 _CALLBACK_OPEN = Q(status__in=CALLBACK_OPEN_STATUSES)
 
 
-class CallbackQuerySet(models.QuerySet):
+class CallbackQuerySet(TrackedQuerySet):
     def open(self) -> CallbackQuerySet:
         return self.filter(_CALLBACK_OPEN)
 

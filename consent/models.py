@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from caseflow.history import TrackedQuerySet
 from caseflow.models import Case
 
 
@@ -127,6 +128,7 @@ class ConsentRecord(AppendOnly):
 
     fillable_once = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
     history = HistoricalRecords()
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-given_at", "-id"]
@@ -153,6 +155,7 @@ class Disclosure(AppendOnly):
     made_at = models.DateTimeField(_("at"), default=timezone.now)
 
     history = HistoricalRecords()
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-made_at", "-id"]
@@ -175,6 +178,7 @@ class RecipientNotice(models.Model):
                                 related_name="+")
 
     history = HistoricalRecords()
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from faker import Faker
 
 from caseflow import roles
+from caseflow.history import writes_keeping_history_otherwise
 from caseflow.models import AtHome, Case, CaseReferenceCounter, CaseStatus, CloseReason, Topic
 from intake.models import Call, Caller, Channel, Child, Relation, SchoolType, StepTaken, YesNoUnknown
 from intake.normalise import search_key
@@ -277,6 +278,7 @@ def _call(rng, pools: _Pools, chunk: _Chunk, case: Case, moment, advisor, topics
     return call
 
 
+@writes_keeping_history_otherwise("the demo seeder writes every history row itself")
 def _insert(chunk: _Chunk) -> None:
     """Insert the chunk's rows and their history, in the order the foreign keys need."""
     Case.objects.bulk_create(chunk.cases, batch_size=CHUNK)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from caseflow.history import TrackedQuerySet
 from caseflow.models import AT_HOME_ALERT_WEEKS, AtHome, Case, Topic, weeks_since
 from caseflow.phones import phone_display
 from intake.normalise import search_key
@@ -89,6 +90,7 @@ class Caller(models.Model):
     search_name = models.TextField(editable=False, default="")
 
     history = HistoricalRecords(excluded_fields=["search_name"])
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -135,6 +137,7 @@ class Child(models.Model):
     search_name = models.TextField(editable=False, default="")
 
     history = HistoricalRecords(excluded_fields=["search_name"])
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("child")
@@ -192,6 +195,7 @@ class Call(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["form_token"])
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from caseflow.history import TrackedQuerySet
 from caseflow.models import Case
 
 
@@ -98,6 +99,7 @@ class Referral(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-made_at", "-id"]

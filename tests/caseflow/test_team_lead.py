@@ -13,10 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from caseflow import services, team
 from caseflow.demo_callbacks import demo_callbacks_seed
+from caseflow.history import bulk_create_tracked
 from caseflow.models import AccessLog, Callback, CallbackStatus, Case, Notification
 from intake.demo import demo_cases_seed
 from tests.factories import case_with_call
@@ -53,14 +53,16 @@ def _work_for_the_team_lead(by) -> None:
     cases = list(Case.objects.open().order_by("id")[:40])
     for case in cases[:10]:
         services.case_request_review(case=case, by=by, question="Graag meekijken")
-    Case.objects.filter(pk__in=[c.pk for c in cases[10:20]]).update(flagged_at=timezone.now(), flag_reason="x")
+    for case in cases[10:20]:
+        case.flagged_at, case.flag_reason = timezone.now(), "Ouder niet bereikt"
+        case.save()
     due = timezone.now() - timedelta(days=1)
     overdue = [
         Callback(case=case, assigned_to=by, planned_by=by, due_at=due, window_ends_at=due + timedelta(minutes=15),
                  subject="Terugbellen", status=CallbackStatus.REMINDED, escalated_at=due + timedelta(hours=1))
         for case in cases[20:40]
     ]  # fmt: skip
-    bulk_create_with_history(overdue, Callback)
+    bulk_create_tracked(overdue, Callback)
 
 
 @pytest.mark.parametrize(("name", "params"), TEAM_PAGES, ids=PAGE_IDS)
@@ -107,7 +109,9 @@ def _figure_links(html: str) -> dict[str, tuple[str, int]]:
 
 def test_each_dashboard_figure_links_to_a_queue_of_exactly_those_cases(team_lead_client, advisor):
     demo_cases_seed(count=120, seed=3)
-    Case.objects.filter(pk__in=Case.objects.open().values("pk")[:5]).update(owner=None)
+    for case in Case.objects.open()[:5]:
+        case.owner = None
+        case.save()
     html = team_lead_client.get(reverse("team_dashboard")).content.decode()
     links = _figure_links(html)
     assert {"open", "unassigned", "stale", "at-home", "referrals-waiting", "consents-expiring"} <= set(links)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseflow import services as case_services
+from caseflow.history import bulk_create_tracked
 from intake.models import Caller, Child
 from intake.normalise import search_key
 from intake.selectors import SEARCH_LIMIT
@@ -249,8 +250,9 @@ def test_the_name_search_can_use_its_indexes(advisor_client, advisor):
     fake.seed_instance(3)
     case = case_with_call(advisor)
     # Volume without the services: only the search's rows matter here.
-    Caller.objects.bulk_create(
-        Caller(case=case, name=name, search_name=search_key(name)) for name in (fake.name() for _ in range(2000))
+    bulk_create_tracked(
+        [Caller(case=case, name=name, search_name=search_key(name)) for name in (fake.name() for _ in range(2000))],
+        Caller,
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE intake_caller")
