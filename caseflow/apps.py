@@ -16,6 +16,18 @@ class CaseflowConfig(AppConfig):
 
         post_migrate.connect(sync_role_groups, dispatch_uid="caseflow.sync_role_groups")
         register_demo_seeder("callbacks", lambda count: f"{demo_callbacks_seed()} call-backs", order=90)
+        _register_personal_data()
+
+
+def _register_personal_data() -> None:
+    from caseflow.models import Callback, Case
+    from caseflow.privacy import PersonalData, register_personal_data
+
+    free_text = {"summary": "", "close_note": "", "flag_reason": "", "review_question": "", "review_comment": ""}
+    register_personal_data(PersonalData(Case, "id", free_text, _("Case")))
+    register_personal_data(
+        PersonalData(Callback, "case", {"subject": "", "phone": "", "outcome_note": ""}, _("Call-backs"))
+    )
 
 
 # Imported through its module, and marked not default, so that "caseflow" in

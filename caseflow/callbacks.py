@@ -36,10 +36,6 @@ from caseflow.models import (
 from caseflow.notifications import notify, team_leads
 from caseflow.services import case_lock
 
-# Shown in the history of rows the beat task changes.
-REMINDER_SENT = "reminder sent"
-ESCALATED = "escalated: overdue"
-
 # --- Slots and load -------------------------------------------------------------
 
 
@@ -171,7 +167,7 @@ def _refuse_next_attempt_after(previous: Callback) -> None:
 
 def _lock_open(callback: Callback) -> Callback:
     """The call-back row, locked; refused when someone already finished it."""
-    locked = Callback.objects.select_for_update().select_related("finished_by").get(pk=callback.pk)
+    locked = Callback.objects.select_for_update(of=("self",)).select_related("finished_by").get(pk=callback.pk)
     if not locked.is_open:
         raise ValidationError(
             _("%(who)s already marked this call-back “%(status)s” at %(when)s.")
@@ -279,13 +275,19 @@ def _recipients_by_callback(callbacks: list[Callback]) -> dict[int, list[User]]:
     return recipients
 
 
+def _on_behalf(callbacks: list[Callback], what: str) -> None:
+    """The beat task writes as the system, on behalf of whoever planned the call-back (history)."""
+    for callback in callbacks:
+        callback._change_reason = f"system: {what}, on behalf of {callback.planned_by.username}"
+
+
 def callbacks_remind_batch(*, now: datetime, batch_size: int = 500) -> int:
     """Remind one batch of the call-backs that are due; returns how many."""
     lead = timedelta(minutes=settings.CALLBACK_REMINDER_LEAD_MINUTES)
     with transaction.atomic():
         due = _claim(
             Callback.objects.filter(status=CallbackStatus.PLANNED, due_at__lte=now + lead)
-            .select_related("assigned_to", "case")
+            .select_related("assigned_to", "case", "planned_by")
             .order_by("due_at", "id"),
             batch_size,
         )
@@ -303,9 +305,8 @@ def callbacks_remind_batch(*, now: datetime, batch_size: int = 500) -> int:
         )  # fmt: skip
         for callback in due:
             callback.status, callback.reminded_at = CallbackStatus.REMINDED, now
-        bulk_update_tracked(
-            due, Callback, ["status", "reminded_at"], default_change_reason=REMINDER_SENT, default_date=now
-        )
+        _on_behalf(due, "reminder sent")
+        bulk_update_tracked(due, Callback, ["status", "reminded_at"], default_date=now)
         if settings.CALLBACK_REMINDER_EMAIL:
             from caseflow.tasks import notifications_email
 
@@ -329,7 +330,10 @@ def callbacks_escalate_overdue(*, now: datetime | None = None, batch_size: int =
     while True:
         with transaction.atomic():
             overdue = _claim(
-                Callback.objects.open().filter(escalated_at=None, window_ends_at__lte=late).order_by("due_at", "id"),
+                Callback.objects.open()
+                .filter(escalated_at=None, window_ends_at__lte=late)
+                .select_related("planned_by")
+                .order_by("due_at", "id"),
                 batch_size,
             )
             if not overdue:
@@ -346,9 +350,8 @@ def callbacks_escalate_overdue(*, now: datetime | None = None, batch_size: int =
             )  # fmt: skip
             for callback in overdue:
                 callback.escalated_at = now
-            bulk_update_tracked(
-                overdue, Callback, ["escalated_at"], default_change_reason=ESCALATED, default_date=now
-            )
+            _on_behalf(overdue, "escalated as overdue")
+            bulk_update_tracked(overdue, Callback, ["escalated_at"], default_date=now)
             total += len(overdue)
 
 

@@ -15,18 +15,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from caseflow import services
+from caseflow import audit, services
 from caseflow.access import CHANGE_CASE, case_for
 from caseflow.forms import CaseCloseForm, CaseEditForm, CaseReopenForm, CaseStatusForm, VersionedForm
-from caseflow.models import Callback, Case
+from caseflow.models import AccessAction, Callback, Case
 from caseflow.panels import case_panels
 
 
 @require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_for(request, reference)
+    audit.access_record(request, AccessAction.VIEW, case=case, what="case")
     context = {
         "case": case,
+        "viewers": audit.case_viewers(case),
         "topics": list(case.topics.all()),
         "callbacks": _case_callbacks(case),
         "action_panels": case_panels(request, case, "actions"),

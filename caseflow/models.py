@@ -142,6 +142,10 @@ class Case(models.Model):
         related_name="+",
     )  # fmt: skip
     review_comment = models.TextField(_("review comment"), blank=True)
+    # Privacy: when the personal data was removed and why; a hold keeps it past retention.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    anonymised_why = models.CharField(_("why anonymised"), max_length=20, blank=True)
+    retention_hold_reason = models.CharField(_("kept past retention because"), max_length=300, blank=True)
     # Optimistic lock: every save through the services compares and raises it.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -375,3 +379,27 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The access log is append-only.")
+
+
+class RetentionRun(models.Model):
+    """One run of the retention task, or one erasure on request: the log of what was removed."""
+
+    class Kind(models.TextChoices):
+        SCHEDULED = "scheduled", _("Retention period")
+        ERASURE = "erasure", _("Erasure on request")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    cases = models.PositiveIntegerField(_("cases anonymised"), default=0)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}: {self.cases}"

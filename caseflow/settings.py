@@ -14,6 +14,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -264,6 +265,17 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caseflow@localhost")
 
 # An open case without contact for this many days counts as stuck on the dashboard.
 TEAM_STALE_DAYS = env_int("TEAM_STALE_DAYS", 14, minimum=1)
+
+# --- Privacy ------------------------------------------------------------------
+
+# A closed case's personal data is anonymised this many months after closing
+# (live rows and history rows), by a nightly task at RETENTION_HOUR (UTC).
+RETENTION_CLOSED_MONTHS = env_int("RETENTION_CLOSED_MONTHS", 24, minimum=1)
+RETENTION_HOUR = env_int("RETENTION_HOUR", 2, minimum=0)
+CELERY_BEAT_SCHEDULE["retention-nightly"] = {
+    "task": "caseflow.tasks.retention_nightly",
+    "schedule": crontab(minute=0, hour=RETENTION_HOUR),
+}
 
 # --- Cases ------------------------------------------------------------------
 

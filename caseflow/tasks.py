@@ -3,7 +3,7 @@ import os
 from celery import shared_task
 from django.db import connection
 
-from caseflow import callbacks
+from caseflow import callbacks, privacy
 
 
 @shared_task(ignore_result=False)
@@ -30,3 +30,9 @@ def callbacks_tick() -> dict:
 def notifications_email() -> int:
     """Send the e-mail copies of new reminders (CALLBACK_REMINDER_EMAIL); each at most once."""
     return callbacks.notifications_email_pending()
+
+
+@shared_task
+def retention_nightly() -> int:
+    """Anonymise the cases whose retention period is over; each run is logged (RetentionRun)."""
+    return privacy.retention_run().cases

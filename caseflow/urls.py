@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from caseflow import callback_views, case_views, team_views, views
+from caseflow import callback_views, case_views, privacy_views, team_views, views
 from caseflow.converters import CaseReferenceConverter
 
 register_converter(CaseReferenceConverter, "ref")
@@ -38,6 +38,13 @@ urlpatterns = [
     path("teamleider/review/", team_views.reviews, name="team_reviews"),
     path("teamleider/cijfers/", team_views.figures, name="team_figures"),
     path("teamleider/cijfers/<slug:key>.csv", team_views.figures_csv, name="team_figures_csv"),
+    path("zaken/<ref:reference>/geschiedenis/", privacy_views.case_history, name="case_history"),
+    path("zaken/<ref:reference>/inzage/", privacy_views.subject_access, name="subject_access"),
+    path("zaken/<ref:reference>/wissen/", privacy_views.case_erase, name="case_erase"),
+    path("zaken/<ref:reference>/bewaren/", privacy_views.retention_hold, name="retention_hold"),
+    path("zaken/<ref:reference>/bewaren/opheffen/", privacy_views.retention_release, name="retention_release"),
+    path("teamleider/inzagelog/", privacy_views.access_log, name="access_log"),
+    path("teamleider/bewaartermijn/", privacy_views.retention_queue, name="retention_queue"),
     # The apps that feed the case: caseflow's only knowledge of them.
     path("", include("intake.urls")),
     path("", include("referrals.urls")),

@@ -15,4 +15,18 @@ class ConsentConfig(AppConfig):
 
         post_migrate.connect(purposes_load, sender=self, dispatch_uid="consent.load_purposes")
         team.register()
+        _register_personal_data()
         register_case_panel(CasePanel("consent", "main", 7, "consent/panel.html", consent_panel_context))
+
+
+def _register_personal_data() -> None:
+    from caseflow.privacy import PersonalData, register_personal_data
+    from consent.models import ConsentRecord, Disclosure, RecipientNotice
+
+    register_personal_data(
+        PersonalData(ConsentRecord, "case", {"child_name": "", "giver_name": "", "withdrawal_reason": ""},
+                     _("Consents"))
+    )  # fmt: skip
+    # No personal data in these rows (what left is kept as a hash), but a parent may see them.
+    register_personal_data(PersonalData(Disclosure, "case", {}, _("Data shared")))
+    register_personal_data(PersonalData(RecipientNotice, "case", {}, _("Recipients to inform")))

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseflow.access import case_for, require_permission
-from caseflow.models import Case
+from caseflow.audit import access_record
+from caseflow.models import AccessAction, Case
 from caseflow.parties import case_parties
 from consent import selectors, services
 from consent.forms import ConsentGiveForm, WithdrawForm
@@ -81,6 +82,7 @@ def parent_overview(request: HttpRequest, reference: str) -> HttpResponse:
     """For the parent, printable: every consent they gave and what was shared under it."""
     require_permission(request, VIEW)
     case = case_for(request, reference)
+    access_record(request, AccessAction.PRINT, case=case, what="consent overview for the parent")
     context = {
         "case": case,
         "records": selectors.consent_records(case),

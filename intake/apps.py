@@ -14,6 +14,7 @@ class IntakeConfig(AppConfig):
 
         panels.register()
         team.register()
+        _register_personal_data()
         register_case_parties(_case_parties)
         register_demo_seeder(
             "intake", lambda count: f"{count} cases with {demo_cases_seed(count=count)} calls", order=10
@@ -27,3 +28,24 @@ def _case_parties(case):
     child = Child.objects.filter(case=case).values_list("first_name", flat=True).first() or ""
     callers = Caller.objects.filter(case=case).values_list("pk", "name", "parental_authority", "phone")
     return CaseParties(child, tuple(Party(*caller) for caller in callers))
+
+
+def _register_personal_data() -> None:
+    from caseflow.privacy import PersonalData, register_anonymise_hook, register_personal_data
+    from intake.models import Call, CallDraft, Caller, Child
+
+    register_personal_data(
+        PersonalData(Caller, "case", {"name": "", "phone": "", "phone_alt": "", "email": "", "search_name": ""},
+                     _("Callers"))
+    )  # fmt: skip
+    # Kept for the statistics: school type, samenwerkingsverband, year of birth, support and at-home answers.
+    register_personal_data(
+        PersonalData(
+            Child, "case",
+            {"first_name": "", "birth_date": None, "school_name": "", "municipality": "", "support_kind": "",
+             "search_name": ""},
+            _("Child"),
+        )
+    )  # fmt: skip
+    register_personal_data(PersonalData(Call, "case", {"notes": "", "advice": "", "next_step": ""}, _("Calls")))
+    register_anonymise_hook("intake.drafts", lambda case: CallDraft.objects.filter(case=case).delete())

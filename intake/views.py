@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseflow.access import CHANGE_CASE, VIEW_CASE, case_for, require_permission
-from caseflow.models import Case
+from caseflow.audit import access_record
+from caseflow.models import AccessAction, Case
 from caseflow.panels import case_panels
 from caseflow.services import ConcurrentEditError
 from intake import selectors, services
@@ -118,6 +119,9 @@ def search(request: HttpRequest) -> HttpResponse:
     """Cases matching a phone number, reference or name: the call screen's live results."""
     require_permission(request, VIEW_CASE)
     result = selectors.case_search(request.GET.get("q", ""))
+    if result.kind:
+        # What was searched for is not stored (it is a name or a number); how, and what came back, is.
+        access_record(request, AccessAction.SEARCH, what=f"{result.kind}: {len(result.cases)}")
     template = "intake/_search_results.html" if request.htmx else "intake/search.html"
     return render(request, template, {"result": result})
 

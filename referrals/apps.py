@@ -18,6 +18,7 @@ class ReferralsConfig(AppConfig):
         # otherwise leave the directory empty) the missing organisations are added.
         post_migrate.connect(load_after_migrate, sender=self, dispatch_uid="referrals.load_directory")
         team.register()
+        _register_personal_data()
         consent_withdrawn.connect(_stop_waiting_referrals, dispatch_uid="referrals.stop_waiting")
         register_recipients("lokets", _lokets)
         from referrals.views import advice_panel_context
@@ -43,3 +44,13 @@ def _stop_waiting_referrals(sender, record, by, **kwargs) -> None:
 
     reason = _("Consent withdrawn: %(reason)s") % {"reason": record.withdrawal_reason}
     referrals_stop_waiting(case_id=record.case_id, recipient_code=record.recipient_code, by=by, reason=reason)
+
+
+def _register_personal_data() -> None:
+    from caseflow.privacy import PersonalData, register_personal_data
+    from referrals.models import Referral
+
+    # The rule id and version stay for the statistics; the reasons may be the advisor's own words.
+    register_personal_data(
+        PersonalData(Referral, "case", {"reason": "", "notes": "", "decline_reason": ""}, _("Referrals"))
+    )

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseflow.access import VIEW_CASE, case_for, require_permission
-from caseflow.models import Case
+from caseflow.audit import access_record
+from caseflow.models import AccessAction, Case
 from consent.services import DisclosureRefused
 from intake.models import StepTaken
 from referrals import selectors, services
@@ -150,7 +151,12 @@ def send_package(request: HttpRequest, reference: str, referral_id: int) -> Http
     except DisclosureRefused as refused:
         messages.error(request, _("Not sent: %(reason)s") % {"reason": refused.answer.reason})
         return redirect(case)
-    if request.POST.get("format") == "json":
+    as_json = request.POST.get("format") == "json"
+    access_record(
+        request, AccessAction.EXPORT if as_json else AccessAction.PRINT, case=case,
+        what=f"referral package {referral.loket.code}",
+    )  # fmt: skip
+    if as_json:
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{case.reference}-{referral.loket.code}.json"'
         return response

@@ -1,0 +1,199 @@
+"""Personal data: where it lives, how it is anonymised, and what a parent may ask to see.
+
+Each app registers, for every model that hangs on a case, which fields hold
+personal data and what they become when the case is anonymised. Anonymising a
+case blanks those fields in the live rows and in every history row of them
+(a copy in a history table is still a copy), runs the apps' clean-up hooks
+(drafts), and leaves what the statistics need: dates, statuses, topics,
+school type, the rules that advised. The same registry gives the subject
+access export its contents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caseflow.history import writes_keeping_history_otherwise
+from caseflow.models import Case, RetentionRun, User
+from caseflow.services import case_lock
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """`model` rows of a case (found through `case_field`), and their personal fields' blank values."""
+
+    model: type[models.Model]
+    case_field: str
+    blank: dict[str, object] = field(default_factory=dict)
+    # Shown in the subject access export under this title.
+    title: str = ""
+
+
+_REGISTRY: dict[str, PersonalData] = {}
+_HOOKS: dict[str, Callable[[Case], None]] = {}
+
+
+def register_personal_data(entry: PersonalData) -> None:
+    _REGISTRY[entry.model._meta.label] = entry
+
+
+def register_anonymise_hook(key: str, hook: Callable[[Case], None]) -> None:
+    """`hook(case)` removes what an app keeps outside its tracked models (e.g. drafts)."""
+    _HOOKS[key] = hook
+
+
+def personal_data() -> list[PersonalData]:
+    return list(_REGISTRY.values())
+
+
+def _rows(entry: PersonalData, case: Case, *, history: bool) -> models.QuerySet:
+    manager = entry.model.history if history else entry.model._base_manager
+    return manager.filter(**{entry.case_field: case.pk})
+
+
+def _kept_in_history(entry: PersonalData) -> dict[str, object]:
+    """The blank values of the fields the history table has (some are excluded from it)."""
+    names = {f.name for f in entry.model.history.model._meta.concrete_fields}
+    return {name: value for name, value in entry.blank.items() if name in names}
+
+
+# --- Anonymising ---------------------------------------------------------------------------
+
+
+ANONYMISED_BY_RETENTION = "retention"
+ANONYMISED_BY_ERASURE = "erasure"
+
+
+@transaction.atomic
+def case_anonymise(*, case: Case, by: User | None, why: str, note: str = "") -> bool:
+    """Blank the case's personal data everywhere it is stored; False if it already was.
+
+    `by` is None for the nightly task, which then acts as the system; the last
+    history row of the case says who and why.
+    """
+    case = case_lock(case_id=case.pk)
+    if case.anonymised_at is not None:
+        return False
+    with writes_keeping_history_otherwise("anonymisation rewrites the history rows as well"):
+        for entry in _REGISTRY.values():
+            if not entry.blank:
+                continue
+            _rows(entry, case, history=False).update(**entry.blank)
+            _rows(entry, case, history=True).update(**_kept_in_history(entry))
+    for hook in _HOOKS.values():
+        hook(case)
+    case.refresh_from_db()
+    case.anonymised_at, case.anonymised_why = timezone.now(), why
+    case._history_user = by
+    case._change_reason = f"anonymised: {why}" + (f" ({note})" if note else "")
+    case.save()
+    return True
+
+
+def retention_cutoff(now: datetime | None = None) -> datetime:
+    """Cases closed before this moment have outlived their purpose."""
+    return (now or timezone.now()) - relativedelta(months=settings.RETENTION_CLOSED_MONTHS)
+
+
+def cases_due_for_anonymising(*, before: datetime) -> models.QuerySet:
+    return Case.objects.filter(
+        status="closed", closed_at__lt=before, anonymised_at=None, retention_hold_reason=""
+    ).order_by("closed_at", "id")
+
+
+def cases_held() -> models.QuerySet:
+    return Case.objects.exclude(retention_hold_reason="")
+
+
+def retention_run(*, now: datetime | None = None) -> RetentionRun:
+    """The nightly task: anonymise every expired case, each in its own transaction; logged."""
+    run = RetentionRun.objects.create(kind=RetentionRun.Kind.SCHEDULED)
+    for case in cases_due_for_anonymising(before=retention_cutoff(now)).only("pk").iterator():
+        if case_anonymise(case=case, by=None, why=ANONYMISED_BY_RETENTION):
+            run.cases += 1
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+@transaction.atomic
+def case_erase(*, case: Case, by: User, reason: str) -> RetentionRun:
+    """Erasure on request (GDPR art. 17): anonymise now, and keep the fact that it happened."""
+    if not reason.strip():
+        raise ValidationError(_("Write down why the case is erased (the request)."), code="reason_required")
+    if not case_anonymise(case=case, by=by, why=ANONYMISED_BY_ERASURE, note=reason.strip()):
+        raise ValidationError(_("This case has already been anonymised."), code="already_anonymised")
+    return RetentionRun.objects.create(
+        kind=RetentionRun.Kind.ERASURE, by=by, case=case, reason=reason.strip(), cases=1, finished_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def case_hold(*, case: Case, by: User, reason: str) -> Case:
+    """Keep a case past its retention period (a complaint, a court case); the reason is in its history."""
+    if not reason.strip():
+        raise ValidationError(_("Write down why the case must be kept."), code="reason_required")
+    case = case_lock(case_id=case.pk)
+    case.retention_hold_reason = reason.strip()
+    case._history_user = by
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_release(*, case: Case, by: User) -> Case:
+    case = case_lock(case_id=case.pk)
+    case.retention_hold_reason = ""
+    case._history_user = by
+    case.save()
+    return case
+
+
+# --- Subject access (GDPR art. 15) --------------------------------------------------------
+
+
+def _as_dicts(queryset) -> list[dict]:
+    return [{k: _plain(v) for k, v in row.items()} for row in queryset.values()]
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def subject_access(case: Case) -> dict:
+    """Everything held about the people of a case: the rows, their history, who looked at it."""
+    from caseflow.models import AccessLog
+
+    sections = []
+    for entry in _REGISTRY.values():
+        sections.append(
+            {
+                "title": str(entry.title or entry.model._meta.verbose_name_plural),
+                "model": entry.model._meta.label,
+                "rows": _as_dicts(_rows(entry, case, history=False).order_by("pk")),
+                "history": _as_dicts(_rows(entry, case, history=True).order_by("history_date", "history_id")),
+            }
+        )
+    access = AccessLog.objects.filter(case=case).select_related("user").order_by("at", "id")
+    return {
+        "case": case.reference,
+        "made_at": timezone.localtime().isoformat(),
+        "sections": sections,
+        "access_log": [
+            {"at": _plain(entry.at), "user": str(entry.user), "action": entry.get_action_display(), "what": entry.what}
+            for entry in access
+        ],
+    }

@@ -1,0 +1,211 @@
+"""Retention, erasure and subject access: personal data does not outlive its purpose,
+not even in the history tables, and a parent can see everything held about them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import time_machine
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from caseflow import callbacks, office_hours, privacy, services
+from caseflow.models import Case, RetentionRun
+from caseflow.tasks import retention_nightly
+from consent.models import Purpose
+from consent.services import consent_give, consent_withdraw
+from intake import services as intake
+from intake.models import Caller, Child
+from referrals.models import Loket
+from referrals.services import referral_make, referral_set_status
+from tests.factories import case_with_call
+
+# Unique strings, one family per personal field; none of them may survive anonymisation.
+CANARY = "Kanarie7Q"
+PHONE = "+31687650123"
+PHONE_DIGITS = "87650123"
+
+
+def _canary(field: str, n: int = 1) -> str:
+    return f"{CANARY}-{field}-{n}"
+
+
+def _case_full_of_canaries(advisor, team_lead) -> Case:
+    """A case with a canary in every personal field, each changed more than once (so in many history rows)."""
+    case = case_with_call(
+        advisor, caller_name=_canary("caller"), phone=PHONE, child_name=_canary("child"),
+        notes=_canary("notes"), advice=_canary("advice"), next_step=_canary("next"),
+    )  # fmt: skip
+    caller = Caller.objects.get(case=case)
+    for n in (2, 3):
+        case.refresh_from_db()
+        intake.caller_update(
+            caller=caller, expected_version=case.version, by=advisor,
+            fields={"name": _canary("caller", n), "phone": PHONE, "phone_alt": "+31201234567",
+                    "email": f"{CANARY.lower()}{n}@example.nl"},
+        )  # fmt: skip
+        case.refresh_from_db()
+        intake.child_update(
+            case=case, expected_version=case.version, by=advisor,
+            fields={"first_name": _canary("child", n), "school_name": _canary("school", n),
+                    "municipality": _canary("town", n), "support_kind": _canary("support", n),
+                    "birth_date": dt.date(2014, 3, 1)},
+        )  # fmt: skip
+        case.refresh_from_db()
+        services.case_update(
+            case=case, expected_version=case.version, by=advisor, summary=_canary("summary", n), topics=[],
+            owner=advisor,
+        )  # fmt: skip
+    intake.call_log(case=case, by=advisor, call={"notes": _canary("notes", 2)}, topics=[])
+
+    slot = office_hours.slots(after=timezone.now(), days=1)[0]
+    callback = callbacks.callback_schedule(
+        case=case, by=advisor, assigned_to=advisor, due_at=slot, window_minutes=15, subject=_canary("subject"),
+        phone=PHONE,
+    )  # fmt: skip
+    callbacks.callback_finish(callback=callback, by=advisor, status="not_reached", note=_canary("outcome"))
+
+    referral = referral_make(
+        case=case, loket=Loket.objects.get(code="regelrecht"), by=advisor, advice=None,
+        manual_reason=_canary("reason"),
+    )  # fmt: skip
+    referral_set_status(referral=referral, by=advisor, status=referral.status, notes=_canary("refnotes"))
+
+    record = consent_give(
+        case=case, purpose=Purpose.objects.get(code="share-summary-consultant"), recipient_code="onderwijsconsulent",
+        recipient_name="Onderwijsconsulenten", categories=["contact"], child_name=_canary("child", 3),
+        giver_id=caller.pk, giver_name=_canary("caller", 3), giver_authority="yes", method="phone",
+        valid_until=timezone.now() + dt.timedelta(days=90), by=advisor,
+    )  # fmt: skip
+    consent_withdraw(record=record, by=advisor, reason=_canary("withdrawal"))
+
+    services.case_request_review(case=case, by=advisor, question=_canary("question"))
+    services.case_mark_reviewed(case=case, by=team_lead, comment=_canary("comment"))
+    intake.draft_save(
+        author=advisor, slot=intake.draft_slot_for(case), case=case, form_token=uuid.uuid4(),
+        data={"notes": [_canary("draft")]},
+    )  # fmt: skip
+    case.refresh_from_db()
+    services.case_close(case=case, expected_version=case.version, by=advisor, reason="other", note=_canary("close"))
+    return case
+
+
+def _places_holding(text: str) -> list[str]:
+    """Every table.column in the database whose value contains `text`."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            for column in columns:
+                q = connection.ops.quote_name
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {q(table)} WHERE CAST({q(column)} AS TEXT) LIKE %s", [f"%{text}%"]
+                )
+                if cursor.fetchone()[0]:
+                    found.append(f"{table}.{column}")
+    return found
+
+
+def test_the_retention_task_leaves_no_trace_of_a_canary_case_anywhere(advisor, team_lead):
+    case = _case_full_of_canaries(advisor, team_lead)
+    # Before: the canaries are in the live rows and in many history rows.
+    assert len(_places_holding(CANARY)) > 15
+    assert any(place.startswith("intake_historicalcaller") for place in _places_holding(CANARY))
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=25 * 31), tick=False):
+        assert retention_nightly.delay().get() == 1
+
+    assert _places_holding(CANARY) == []
+    assert _places_holding(PHONE_DIGITS) == []
+    case.refresh_from_db()
+    assert case.anonymised_at is not None and case.anonymised_why == "retention"
+    assert case.status == "closed" and case.reference  # what the statistics need is still there
+    assert Child.objects.get(case=case).birth_year == 2014
+    assert case.history.first().history_change_reason == "anonymised: retention"
+    assert RetentionRun.objects.get().cases == 1
+
+
+def test_a_case_inside_its_retention_period_or_on_hold_is_kept(advisor, team_lead):
+    recent = case_with_call(advisor, caller_name="Recent")
+    services.case_close(case=recent, expected_version=recent.version, by=advisor, reason="answered")
+    held = case_with_call(advisor, caller_name="Vastgehouden")
+    services.case_close(case=held, expected_version=held.version, by=advisor, reason="answered")
+    privacy.case_hold(case=held, by=team_lead, reason="Klacht in behandeling")
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=700), tick=False):
+        assert privacy.retention_run().cases == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(days=800), tick=False):
+        assert privacy.retention_run().cases == 1
+    assert Caller.objects.get(case=held).name == "Vastgehouden"
+    assert Caller.objects.get(case=recent).name == ""
+    assert held.history.first().retention_hold_reason == "Klacht in behandeling"
+
+
+def test_erasure_on_request_anonymises_now_and_keeps_the_fact(team_lead_client, team_lead, advisor):
+    case = case_with_call(advisor, caller_name="Wis Mij")
+    response = team_lead_client.post(reverse("case_erase", args=[case.reference]), {"reason": "Verzoek ouder 12-11"})
+    assert response.status_code == 302
+    assert Caller.objects.get(case=case).name == ""
+    assert not Caller.history.filter(name="Wis Mij").exists()
+    erasure = RetentionRun.objects.get(kind="erasure")
+    assert erasure.by == team_lead and erasure.case == case and erasure.reason == "Verzoek ouder 12-11"
+    assert case.history.first().history_user == team_lead
+
+
+def test_erasure_needs_a_reason_and_a_team_lead(team_lead_client, advisor_client, advisor):
+    case = case_with_call(advisor, caller_name="Blijf")
+    response = team_lead_client.post(reverse("case_erase", args=[case.reference]), {"reason": ""})
+    assert "Schrijf op waarom de zaak gewist wordt" in response.content.decode()
+    assert advisor_client.post(reverse("case_erase", args=[case.reference]), {"reason": "x"}).status_code == 403
+    assert Caller.objects.get(case=case).name == "Blijf"
+
+
+def test_the_subject_access_export_holds_everything_and_is_logged(team_lead_client, team_lead, advisor):
+    case = _case_full_of_canaries(advisor, team_lead)
+    response = team_lead_client.get(reverse("subject_access", args=[case.reference]), {"formaat": "json"})
+    export = json.loads(response.content)
+    text = json.dumps(export)
+    for field in ("caller", "child", "notes", "subject", "reason", "withdrawal", "question", "comment", "school"):
+        assert _canary(field) in text or _canary(field, 2) in text, field
+    titles = {section["title"] for section in export["sections"]}
+    assert {"Bellers", "Kind", "Gesprekken", "Verwijzingen", "Toestemmingen", "Terugbellen"} <= titles
+    html = team_lead_client.get(reverse("subject_access", args=[case.reference])).content.decode()
+    assert _canary("caller", 3) in html
+    assert case.accesslog_set.filter(action="export", user=team_lead).count() == 2
+    # The export itself is the last thing in its own access log.
+    assert export["access_log"][-1]["what"] == "subject-access.json"
+    assert export["access_log"][-1]["user"] == str(team_lead)
+
+
+def test_team_leads_see_what_is_anonymised_next_week_and_can_hold_it(team_lead_client, team_lead, advisor):
+    soon, later = (case_with_call(advisor, caller_name=name) for name in ("Bijna", "Later"))
+    for case, days_left in ((soon, 3), (later, 10)):
+        services.case_close(case=case, expected_version=case.version, by=advisor, reason="answered")
+        case.refresh_from_db()
+        case.closed_at = privacy.retention_cutoff() + dt.timedelta(days=days_left)
+        case.save()
+
+    listing = team_lead_client.get(reverse("retention_queue")).content.decode()
+    upcoming = listing.split('data-testid="retention-upcoming"')[1].split("</ul>")[0]
+    assert soon.reference in upcoming and later.reference not in upcoming
+
+    team_lead_client.post(reverse("retention_hold", args=[soon.reference]), {"reason": "Bezwaarprocedure"})
+    soon.refresh_from_db()
+    assert soon.retention_hold_reason == "Bezwaarprocedure"
+    assert soon.history.first().history_user == team_lead
+    with time_machine.travel(timezone.now() + dt.timedelta(days=4), tick=False):
+        assert privacy.retention_run().cases == 0  # held
+    team_lead_client.post(reverse("retention_release", args=[soon.reference]))
+    with time_machine.travel(timezone.now() + dt.timedelta(days=4), tick=False):
+        assert privacy.retention_run().cases == 1
+
+
+def test_a_hold_needs_a_reason(team_lead_client, advisor):
+    case = case_with_call(advisor)
+    response = team_lead_client.post(reverse("retention_hold", args=[case.reference]), {"reason": " "}, follow=True)
+    assert "Schrijf op waarom de zaak bewaard moet blijven." in response.content.decode()
+    case.refresh_from_db()
+    assert case.retention_hold_reason == ""
