@@ -33,6 +33,9 @@ TEAM_PAGES = [
     ("team_reviews", {}),
     ("team_figures", {"weken": "52"}),
     ("callbacks_overdue", {}),
+    ("access_log", {}),
+    ("access_log", {"action": "view"}),
+    ("retention_queue", {}),
 ]
 PAGE_IDS = [f"{name}?{'&'.join(f'{k}={v}' for k, v in params.items())}" for name, params in TEAM_PAGES]
 

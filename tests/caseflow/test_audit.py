@@ -1,0 +1,176 @@
+"""Who did and saw what: every look at a case is in the access log, every change has a
+history row with the right author, and the team lead can read both."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from caseflow import callbacks, office_hours, services
+from caseflow.models import AccessLog, Callback
+from consent.models import Purpose
+from consent.services import consent_give
+from intake import services as intake
+from intake.models import Call, Caller, Child
+from referrals.models import Loket, Referral
+from referrals.services import referral_make
+from tests.caseflow.test_team_lead import _numbered, _queries
+from tests.factories import case_with_call
+
+# --- The access log ---------------------------------------------------------------------------
+
+
+def _entries(user, action):
+    return list(AccessLog.objects.filter(user=user, action=action).values_list("case__reference", "what"))
+
+
+def test_opening_a_case_page_is_logged(advisor_client, advisor):
+    case = case_with_call(advisor)
+    advisor_client.get(case.get_absolute_url())
+    assert _entries(advisor, "view") == [(case.reference, "case")]
+
+
+@pytest.mark.parametrize("query", ["06-12345678", "jansen", "oo 2026 1"])
+def test_every_search_is_logged_without_what_was_typed(advisor_client, advisor, query):
+    case_with_call(advisor, caller_name="Piet Jansen", phone="+31612345678")
+    advisor_client.get(reverse("intake:search"), {"q": query})
+    [(reference, what)] = _entries(advisor, "search")
+    assert reference is None and what.endswith(": 1")
+    assert query not in what and "jansen" not in what
+
+
+def test_the_parent_consent_overview_is_logged_as_a_print(advisor_client, advisor):
+    case = case_with_call(advisor)
+    advisor_client.get(reverse("consent:overview", args=[case.reference]))
+    assert _entries(advisor, "print") == [(case.reference, "consent overview for the parent")]
+
+
+@pytest.mark.parametrize(("fmt", "action"), [("", "print"), ("json", "export")])
+def test_the_referral_package_is_logged_as_a_print_or_an_export(advisor_client, advisor, fmt, action):
+    case = case_with_call(advisor)
+    loket = Loket.objects.get(code="regelrecht")
+    referral = referral_make(case=case, loket=loket, by=advisor, advice=None, manual_reason="Juridisch")
+    consent_give(
+        case=case, purpose=Purpose.objects.get(code="share-summary-consultant"), recipient_code=loket.code,
+        recipient_name=loket.name, categories=["contact"], child_name="Yara", giver_id=None, giver_name="Fatima",
+        giver_authority="yes", method="phone", valid_until=timezone.now() + dt.timedelta(days=9), by=advisor,
+    )  # fmt: skip
+    response = advisor_client.post(
+        reverse("referrals:send_package", args=[case.reference, referral.pk]), {"format": fmt}
+    )
+    assert response.status_code == 200
+    assert _entries(advisor, action) == [(case.reference, "referral package regelrecht")]
+
+
+def test_a_refused_package_is_not_logged_as_shown(advisor_client, advisor):
+    """Nothing was shown or taken out: the refusal is in the disclosure log instead."""
+    case = case_with_call(advisor)
+    loket = Loket.objects.get(code="regelrecht")
+    referral = referral_make(case=case, loket=loket, by=advisor, advice=None, manual_reason="Juridisch")
+    advisor_client.post(reverse("referrals:send_package", args=[case.reference, referral.pk]), {"format": "json"})
+    assert _entries(advisor, "export") == []
+    assert case.disclosures.get().allowed is False
+
+
+def test_the_case_page_shows_who_looked_at_it(advisor_client, other_advisor_client, advisor):
+    case = case_with_call(advisor)
+    other_advisor_client.get(case.get_absolute_url())
+    page = advisor_client.get(case.get_absolute_url()).content.decode()
+    viewers = page.split('data-testid="case-viewers"')[1].split("</ul>")[0]
+    assert "Bram" in viewers and "Anna" in viewers
+
+
+def test_team_leads_filter_the_access_log_by_user_and_period(team_lead_client, advisor_client, other_advisor_client,
+                                                              advisor, other_advisor):  # fmt: skip
+    case = case_with_call(advisor)
+    advisor_client.get(case.get_absolute_url())
+    other_advisor_client.get(case.get_absolute_url())
+    today = timezone.localdate().isoformat()
+    page = team_lead_client.get(reverse("access_log"), {"user": other_advisor.pk, "since": today, "until": today})
+    rows = page.content.decode().split('data-testid="access-log"')[1]
+    assert rows.count('data-testid="access-entry"') == 1 and "Bram" in rows
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    earlier = team_lead_client.get(reverse("access_log"), {"until": yesterday}).content.decode()
+    assert 'data-testid="access-entry"' not in earlier
+
+
+def test_advisors_cannot_read_the_access_log_or_a_case_history(advisor_client, advisor):
+    case = case_with_call(advisor)
+    assert advisor_client.get(reverse("access_log")).status_code == 403
+    assert advisor_client.get(reverse("case_history", args=[case.reference])).status_code == 403
+    assert advisor_client.get(reverse("subject_access", args=[case.reference])).status_code == 403
+
+
+# --- History with the right author -----------------------------------------------------------
+
+
+def test_each_kind_of_change_has_a_history_row_by_the_user_who_made_it(advisor, other_advisor, team_lead):
+    case = case_with_call(advisor)
+    assert case.history.earliest().history_user == advisor  # opened
+    services.case_update(case=case, expected_version=case.version, by=other_advisor, summary="Nieuw", topics=[],
+                         owner=advisor)  # fmt: skip
+    assert case.history.first().history_user == other_advisor
+    intake.call_log(case=case, by=other_advisor, call={"notes": "Tweede gesprek"}, topics=[])
+    assert Call.history.filter(case_id=case.pk).first().history_user == other_advisor
+    case.refresh_from_db()
+    intake.caller_update(caller=Caller.objects.get(case=case), expected_version=case.version, by=team_lead,
+                         fields={"name": "Nieuwe naam"})  # fmt: skip
+    assert Caller.history.filter(case_id=case.pk).first().history_user == team_lead
+    case.refresh_from_db()
+    intake.child_update(case=case, expected_version=case.version, by=advisor, fields={"school_name": "De Vlinder"})
+    assert Child.history.filter(case_id=case.pk).first().history_user == advisor
+    referral_make(case=case, loket=Loket.objects.get(code="regelrecht"), by=other_advisor, advice=None,
+                  manual_reason="Juridisch")  # fmt: skip
+    assert Referral.history.filter(case_id=case.pk).first().history_user == other_advisor
+    consent_give(
+        case=case, purpose=Purpose.objects.get(code="share-summary-consultant"), recipient_code="onderwijsconsulent",
+        recipient_name="Onderwijsconsulenten", categories=["contact"], child_name="Yara", giver_id=None,
+        giver_name="Fatima", giver_authority="yes", method="phone", valid_until=timezone.now() + dt.timedelta(days=9),
+        by=team_lead,
+    )  # fmt: skip
+    assert case.consents.get().history.first().history_user == team_lead
+
+
+def test_a_reminder_by_the_beat_task_is_the_systems_on_behalf_of_the_planner(advisor):
+    case = case_with_call(advisor)
+    slot = office_hours.slots(after=timezone.now(), days=1)[0]
+    callback = callbacks.callback_schedule(case=case, by=advisor, assigned_to=advisor, due_at=slot,
+                                           window_minutes=15, subject="Bellen", phone="+31612345678")  # fmt: skip
+    assert callback.history.first().history_user == advisor
+    callbacks.callbacks_remind_due(now=slot)
+    reminded = Callback.history.filter(id=callback.pk).first()
+    assert reminded.history_user is None
+    assert reminded.history_change_reason == f"system: reminder sent, on behalf of {advisor.username}"
+
+
+def test_the_history_page_shows_old_and_new_values_and_who_changed_them(team_lead_client, advisor, other_advisor):
+    case = case_with_call(advisor, caller_name="Els de Wit")
+    case.refresh_from_db()
+    intake.caller_update(caller=Caller.objects.get(case=case), expected_version=case.version, by=other_advisor,
+                         fields={"name": "Els de Wit-Bakker"})  # fmt: skip
+    page = team_lead_client.get(reverse("case_history", args=[case.reference])).content.decode()
+    newest = page.split('data-testid="history-change"')[1]
+    assert "Bram" in newest and "<del>Els de Wit</del>" in newest and "Els de Wit-Bakker" in newest
+
+
+def _case_history_queries(client, case) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("case_history", args=[case.reference])).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_history_and_access_log_pages_keep_their_queries_when_a_case_grows(team_lead_client, advisor):
+    case = case_with_call(advisor)
+    few = _case_history_queries(team_lead_client, case)
+    log_few = _queries(team_lead_client, "access_log", {})
+    for n in range(15):
+        intake.call_log(case=case, by=advisor, call={"notes": f"Gesprek {n}"}, topics=[])
+        team_lead_client.get(case.get_absolute_url())
+    many = _case_history_queries(team_lead_client, case)
+    assert len(few) == len(many), f"{_numbered(few)}\n---\n{_numbered(many)}"
+    assert len(_queries(team_lead_client, "access_log", {})) == len(log_few)
