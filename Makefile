@@ -39,7 +39,7 @@ demo: migrate
 
 run: demo
 	@echo "Caseflow on http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)"
-	DEBUG=true $(BIN)/honcho --procfile Procfile.dev start
+	DEBUG=true TWO_FACTOR_DEMO_EXEMPT=true $(BIN)/honcho --procfile Procfile.dev start
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -33,6 +33,7 @@ from caseflow.forms import case_workers
 from caseflow.models import Callback, CallbackStatus, Case, Notification
 from caseflow.parties import case_parties
 from caseflow.phones import phone_display
+from caseflow.security import passive
 
 # --- The slot grid ------------------------------------------------------------------
 
@@ -294,6 +295,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications")
 
 
+@passive
 @require_GET
 def notification_badge(request: HttpRequest) -> HttpResponse:
     """The unread count in the menu; htmx asks for it every NOTIFICATION_POLL_SECONDS."""

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from caseflow import roles
+from caseflow.security import needs_second_factor
 
 
 def roles_context(request) -> dict:
@@ -11,4 +12,7 @@ def roles_context(request) -> dict:
         "is_team_lead": roles.is_team_lead(user),
         "is_administrator": roles.is_administrator(user),
         "notification_poll_seconds": settings.NOTIFICATION_POLL_SECONDS,
+        "session_idle_seconds": settings.SESSION_IDLE_SECONDS,
+        # Between the password and the second factor the menu stays hidden: nothing in it opens yet.
+        "fully_signed_in": user.is_authenticated and not needs_second_factor(user),
     }

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,10 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "caseflow",
     "intake",
     "referrals",
@@ -99,13 +104,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Every view needs a signed-in user unless it is marked @login_not_required.
+    # Every view needs a signed-in user unless it is marked @login_not_required,
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ... and the second factor (caseflow/security.py), within the session's limits.
+    "django_otp.middleware.OTPMiddleware",
+    "caseflow.security.SecondFactorMiddleware",
+    "caseflow.security.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records request.user as the author of every history row written in a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: counts failed sign-ins and answers a locked-out username.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "caseflow.urls"
@@ -131,6 +142,9 @@ TEMPLATES = [
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Each silenced check says why where it is added.
+SILENCED_SYSTEM_CHECKS: list[str] = []
 
 # --- Database ---------------------------------------------------------------
 
@@ -158,7 +172,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # The covering index of the case search (models.Case) is PostgreSQL's; SQLite
     # builds it without the extra columns, which is all it needs.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -205,6 +219,38 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Brute force (django-axes): this many failed sign-ins for one username lock it for a while.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# The lockout is per username, as asked: the helpline's staff share one office address,
+# so a lockout per address would lock the whole team out (axes warns about that).
+SILENCED_SYSTEM_CHECKS.append("axes.W006")
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "caseflow.security.locked_out"
+# Axes' own log lines would carry the username and address; ours carry the user id.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+
+# Two-factor sign-in (django-otp, TOTP + backup codes) for every account. The demo
+# accounts of `make run` may skip it, outside production only.
+TWO_FACTOR_REQUIRED = True
+TWO_FACTOR_DEMO_EXEMPT = env_bool("TWO_FACTOR_DEMO_EXEMPT", default=False)
+if PRODUCTION and TWO_FACTOR_DEMO_EXEMPT:
+    raise ImproperlyConfigured("TWO_FACTOR_DEMO_EXEMPT is for `make run` only; never in production.")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Caseflow")
+
+# Sessions end after this long without activity (a page's own polling does not count),
+# and after SESSION_MAX_SECONDS whatever happens.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 15, minimum=2) * 60
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -313,7 +359,7 @@ STORAGES = {
 # --- Security ---------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

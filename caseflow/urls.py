@@ -4,15 +4,20 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from caseflow import callback_views, case_views, privacy_views, team_views, views
+from caseflow import callback_views, case_views, privacy_views, team_views, two_factor, views
 from caseflow.converters import CaseReferenceConverter
+from caseflow.security import second_factor_exempt
 
 register_converter(CaseReferenceConverter, "ref")
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", second_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("aanmelden/instellen/", two_factor.setup, name="two_factor_setup"),
+    path("aanmelden/code/", two_factor.verify, name="two_factor_verify"),
+    path("aanmelden/reservecodes/", two_factor.backup_codes, name="two_factor_backup_codes"),
+    path("sessie/verlengen/", views.session_extend, name="session_extend"),
     # Choosing the language only sets a cookie, so it is open on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),

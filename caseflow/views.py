@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from caseflow.health import service_states
 
@@ -37,3 +37,9 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         request.path,
     )
     return render(request, "403.html", status=403)
+
+
+@require_POST
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """"Stay signed in" in the idle warning: an active request, nothing more."""
+    return HttpResponse(status=204)

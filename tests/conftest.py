@@ -23,6 +23,7 @@ from django.test import Client
 from caseflow import roles
 from tests.celery_worker import celery_worker_process  # noqa: F401  (a fixture)
 from tests.factories import UserFactory
+from tests.signin import signed_in_client
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -99,9 +100,7 @@ def administrator(db):
 
 
 def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in_client(user)
 
 
 @pytest.fixture
@@ -160,8 +159,7 @@ def sign_in(page, base_url):
     """sign_in(user): give the browser a signed-in session without typing the form."""
 
     def _sign_in(user) -> None:
-        client = Client()
-        client.force_login(user)
+        client = signed_in_client(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 

@@ -78,4 +78,37 @@
   }
 
   document.querySelectorAll("form[data-autosave-url]").forEach(autosave);
+
+  // Idle sign-out: the server ends the session after the idle time (caseflow/security.py);
+  // a minute before, a warning offers to stay signed in. Typing and clicking count as
+  // activity; the page's own polling (marked data-passive) does not. At the end the page
+  // goes to the sign-in page, and leaving it sends the half-typed call as a draft.
+  function sessionWatch(box) {
+    var idle = parseInt(box.dataset.idleSeconds, 10) * 1000;
+    var lastActive = Date.now();
+    var csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+
+    function active() { lastActive = Date.now(); box.classList.add("d-none"); }
+    function tick() {
+      var quiet = Date.now() - lastActive;
+      if (quiet >= idle) {
+        window.location.assign(box.dataset.loginUrl + "?next=" + encodeURIComponent(location.pathname + location.search));
+        return;
+      }
+      if (quiet >= idle - 60000) box.classList.remove("d-none");
+      setTimeout(tick, 1000);
+    }
+    box.querySelector("button").addEventListener("click", function () {
+      fetch(box.dataset.extendUrl, { method: "POST", headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
+        .then(function (response) { if (response.ok) active(); });
+    });
+    ["input", "change", "submit"].forEach(function (name) { document.addEventListener(name, active, true); });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      if (!event.detail.elt.closest("[data-passive]")) active();
+    });
+    tick();
+  }
+
+  var warning = document.getElementById("session-warning");
+  if (warning) sessionWatch(warning);
 })();

@@ -5,6 +5,7 @@ import logging
 import pytest
 from django.urls import resolve, reverse
 
+from tests.signin import sign_in_fully
 from tests.urlwalk import all_pages
 
 # The only pages an anonymous visitor may reach.
@@ -85,18 +86,10 @@ def test_signing_in_with_a_wrong_password_says_so_in_dutch(client, advisor):
     assert "_auth_user_id" not in client.session
 
 
-def test_signing_in_and_out(client, advisor):
-    from tests.factories import TEST_PASSWORD
-
-    response = client.post(reverse("login"), {"username": "anna", "password": TEST_PASSWORD})
-    assert response.status_code == 302 and response.url == reverse("start")
-    assert client.get(reverse("start")).status_code == 200
-    client.post(reverse("logout"))
-    assert client.get(reverse("start")).status_code == 302
-
-
 # Pages any signed-in user may open, role or not.
-OPEN_TO_EVERY_USER = PUBLIC_PAGES | {"start", "logout"}
+OPEN_TO_EVERY_USER = PUBLIC_PAGES | {
+    "start", "logout", "two_factor_setup", "two_factor_verify", "two_factor_backup_codes", "session_extend",
+}
 
 
 @pytest.mark.django_db
@@ -109,7 +102,7 @@ def test_a_user_without_a_role_is_refused_every_case_page(client, target, caplog
     from tests.factories import UserFactory
 
     nobody = UserFactory(username="zonder-rol")
-    client.force_login(nobody)
+    sign_in_fully(client, nobody)
     with caplog.at_level(logging.WARNING, logger="caseflow.security"):
         response = client.get(target.path)
     # POST-only endpoints answer 405 to a GET before any check; everything else is a 403.

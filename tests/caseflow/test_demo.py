@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 
 from caseflow import roles
 from caseflow.demo import DEMO_ACCOUNTS
@@ -24,7 +25,8 @@ def test_demo_accounts_sign_in_with_the_printed_passwords(db, settings, capsys):
         line = re.search(rf"^\s+{account.role}\s+{account.username}\s+(\S+)$", printed, re.MULTILINE)
         assert line, printed
         client = Client()
-        assert client.login(username=account.username, password=line.group(1))
+        response = client.post(reverse("login"), {"username": account.username, "password": line.group(1)})
+        assert response.status_code == 302 and "_auth_user_id" in client.session
         user = User.objects.get(username=account.username)
         assert list(user.groups.values_list("name", flat=True)) == [account.role]
     assert {a.role for a in DEMO_ACCOUNTS} == {roles.ADVISOR, roles.TEAM_LEAD}

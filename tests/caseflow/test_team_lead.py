@@ -20,6 +20,7 @@ from caseflow.history import bulk_create_tracked
 from caseflow.models import AccessLog, Callback, CallbackStatus, Case, Notification
 from intake.demo import demo_cases_seed
 from tests.factories import case_with_call
+from tests.signin import signed_in_client
 
 TEAM_PAGES = [
     ("team_dashboard", {}),
@@ -153,10 +154,7 @@ def test_reassigning_many_cases_writes_history_and_tells_the_new_owner(team_lead
         assert latest.owner_id == other_advisor.pk and latest.history_user == team_lead
     assert Notification.objects.filter(recipient=other_advisor, kind="assigned").count() == 2
     # The new owner sees them in their own list.
-    from django.test import Client
-
-    bram = Client()
-    bram.force_login(other_advisor)
+    bram = signed_in_client(other_advisor)
     mine = bram.get(reverse("intake:my_cases")).content.decode()
     assert cases[0].reference in mine and cases[2].reference not in mine
 

@@ -1,13 +1,13 @@
 """In a real browser: a team lead reads a case's history (a field's old and new value and
 who changed it) and sees who looked at the case."""
 
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from caseflow import roles
 from intake import services as intake
 from intake.models import Caller
 from tests.factories import UserFactory, case_with_call
+from tests.signin import signed_in_client
 
 
 def test_a_team_lead_sees_who_changed_what_and_who_looked(page: Page, transactional_db, sign_in,
@@ -18,8 +18,7 @@ def test_a_team_lead_sees_who_changed_what_and_who_looked(page: Page, transactio
     case.refresh_from_db()
     intake.caller_update(caller=Caller.objects.get(case=case), expected_version=case.version, by=bram,
                          fields={"name": "Els de Wit-Bakker"})  # fmt: skip
-    brams_browser = Client()
-    brams_browser.force_login(bram)
+    brams_browser = signed_in_client(bram)
     brams_browser.get(case.get_absolute_url())  # Bram looks at the case
 
     sign_in(UserFactory(username="carla", first_name="Carla", role=roles.TEAM_LEAD))

@@ -3,13 +3,13 @@ hands that case to another advisor, and the new owner finds it in their list."""
 
 from datetime import timedelta
 
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from caseflow import roles
 from caseflow.models import Callback, CallbackStatus
 from tests.factories import UserFactory, case_with_call
+from tests.signin import signed_in_client
 
 
 def _overdue_callback(case, advisor) -> None:
@@ -44,8 +44,7 @@ def test_a_team_lead_reassigns_an_overdue_case_and_the_new_owner_sees_it(
     expect(page.get_by_text("1 zaak is nu bij Bram")).to_be_visible()
 
     # Bram, in his own browser session: the case is in his list, and a notification says so.
-    client = Client()
-    client.force_login(bram)
+    client = signed_in_client(bram)
     cookie = client.cookies["sessionid"]
     brams = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam", base_url=base_url)
     brams.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])

@@ -15,6 +15,7 @@ from caseflow.models import Case
 from intake import services
 from tests.factories import UserFactory, case_with_call
 from tests.intake.support import form_values
+from tests.signin import sign_in_fully
 
 CONFLICT = "Uw wijzigingen zijn niet opgeslagen; ze staan nog in het formulier hieronder."
 
@@ -289,7 +290,7 @@ def test_a_double_click_on_the_call_screen_opens_one_case(anna):
     from tests.intake.support import CALL_SCREEN, form_grant, new_call, row_counts
 
     first, second = Client(), Client()
-    first.force_login(anna), second.force_login(anna)
+    sign_in_fully(first, anna), sign_in_fully(second, anna)
     form = {**form_grant(first, CALL_SCREEN), **new_call()}
 
     outcomes = at_once(lambda: first.post(CALL_SCREEN, form), lambda: second.post(CALL_SCREEN, form))

@@ -8,6 +8,7 @@ from django.urls import reverse
 from intake.models import CallDraft
 from tests.factories import case_with_call
 from tests.intake.support import CALL_SCREEN, DRAFT_SAVE, form_grant, form_values, minutes_ago, new_call
+from tests.signin import sign_in_fully
 
 DRAFT_RESTORED = 'data-testid="draft-restored"'
 
@@ -60,7 +61,7 @@ def test_the_last_autosave_wins(advisor_client, new_case_form):
 
 
 def test_a_draft_survives_an_expired_session(client, advisor):
-    client.force_login(advisor)
+    sign_in_fully(client, advisor)
     form = form_grant(client, CALL_SCREEN)
     client.logout()  # the session ends while the advisor types
     assert client.get(CALL_SCREEN).status_code == 302  # the session is gone indeed
@@ -68,7 +69,7 @@ def test_a_draft_survives_an_expired_session(client, advisor):
     saved = client.post(DRAFT_SAVE, {**form, **TYPED_SO_FAR})
     assert saved.status_code == 200 and "Concept bewaard om" in saved.content.decode()
 
-    client.force_login(advisor)  # signed in again
+    sign_in_fully(client, advisor)  # signed in again
     page = client.get(CALL_SCREEN).content.decode()
     assert DRAFT_RESTORED in page and form_values(page)["beller-name"] == ["Piet de Boer"]
 

@@ -10,6 +10,7 @@ from django.urls import get_resolver, reverse
 from caseflow.models import Case
 from tests.factories import UserFactory, case_with_call
 from tests.intake.support import CALL_SCREEN, NOTHING, new_call, row_counts
+from tests.signin import sign_in_fully
 from tests.urlwalk import all_pages
 
 
@@ -58,7 +59,7 @@ def test_an_anonymous_post_of_the_call_screen_saves_nothing(client, db):
 def nobody_client(client, db):
     """A signed-in user whose account has no role yet."""
     nobody = UserFactory(username="zonder-rol")
-    client.force_login(nobody)
+    sign_in_fully(client, nobody)
     client.user = nobody
     return client
 

@@ -35,17 +35,17 @@ def _jansen_cases(advisor, count: int) -> None:
         case_with_call(advisor, caller_name="Piet Jansen", phone="+31687654321", callers=2, calls=2)
 
 
-# The list pages: session, user, groups/permissions, the count, the page of cases with
+# The list pages: session, user, the second-factor device, groups/permissions, the count, the page of cases with
 # owner and child joined, callers and topics prefetched.
 @pytest.mark.parametrize(
     ("url", "params", "ceiling"),
     [
-        (reverse("intake:my_cases"), None, 12),
-        (reverse("intake:all_cases"), None, 12),
-        (reverse("intake:all_cases"), {"status": "all", "at_home": "no", "school_type": "po"}, 12),
-        (reverse("intake:search"), {"q": "jansen"}, 10),
-        (reverse("intake:search"), {"q": "06-87654321"}, 10),
-        (reverse("intake:search"), {"q": "pi"}, 10),
+        (reverse("intake:my_cases"), None, 13),
+        (reverse("intake:all_cases"), None, 13),
+        (reverse("intake:all_cases"), {"status": "all", "at_home": "no", "school_type": "po"}, 13),
+        (reverse("intake:search"), {"q": "jansen"}, 12),
+        (reverse("intake:search"), {"q": "06-87654321"}, 12),
+        (reverse("intake:search"), {"q": "pi"}, 12),
     ],
     ids=["my cases", "all cases", "all cases filtered", "search by name", "search by phone", "search by prefix"],
 )
