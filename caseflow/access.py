@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from caseflow import roles
 from caseflow.models import Callback, Case
 
 VIEW_CASE = "caseflow.view_case"
@@ -18,7 +19,7 @@ CHANGE_CASE = "caseflow.change_case"
 
 
 def require_permission(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
+    if not roles.may(request.user, permission):
         raise PermissionDenied
 
 

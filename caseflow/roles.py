@@ -98,3 +98,29 @@ def is_team_lead(user) -> bool:
 
 def is_administrator(user) -> bool:
     return user.is_active and user.is_superuser
+
+
+def may(user, permission: str) -> bool:
+    """May `user` do this, by their role? The one rule every view and template asks.
+
+    Not `user.has_perm`: that says yes to superusers for everything, and an
+    administrator manages accounts; reading children's cases needs the role.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return any(permission in ROLE_PERMISSIONS.get(role, ()) for role in user_roles(user))
+
+
+class RolePermissions:
+    """`may.app.codename` in templates, answered by `may()` (like Django's `perms`)."""
+
+    def __init__(self, user, app_label: str | None = None):
+        self.user, self.app_label = user, app_label
+
+    def __getattr__(self, name: str):
+        if self.app_label is None:
+            return RolePermissions(self.user, name)
+        return may(self.user, f"{self.app_label}.{name}")
+
+    def __getitem__(self, name: str):
+        return self.__getattr__(name)

@@ -234,6 +234,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # so a lockout per address would lock the whole team out (axes warns about that).
 SILENCED_SYSTEM_CHECKS.append("axes.W006")
 AXES_RESET_ON_SUCCESS = True
+# Every failed sign-in is kept (admin: sign-in failures), not only the counts.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "caseflow.security.locked_out"
 # Axes' own log lines would carry the username and address; ours carry the user id.
 AXES_VERBOSE = False
