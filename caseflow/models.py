@@ -392,6 +392,7 @@ class RetentionRun(models.Model):
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     cases = models.PositiveIntegerField(_("cases anonymised"), default=0)
+    swept = models.PositiveIntegerField(_("other records removed"), default=0)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True)
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, null=True, related_name="+")
     reason = models.CharField(_("reason"), max_length=300, blank=True)

@@ -40,6 +40,7 @@ class PersonalData:
 
 _REGISTRY: dict[str, PersonalData] = {}
 _HOOKS: dict[str, Callable[[Case], None]] = {}
+_SWEEPS: dict[str, Callable[[datetime], int]] = {}
 
 
 def register_personal_data(entry: PersonalData) -> None:
@@ -49,6 +50,12 @@ def register_personal_data(entry: PersonalData) -> None:
 def register_anonymise_hook(key: str, hook: Callable[[Case], None]) -> None:
     """`hook(case)` removes what an app keeps outside its tracked models (e.g. drafts)."""
     _HOOKS[key] = hook
+
+
+def register_retention_sweep(key: str, sweep: Callable[[datetime], int]) -> None:
+    """`sweep(now)` deletes personal data that belongs to no case and has outlived its purpose
+    (e.g. the draft of a call that was never saved); returns how many records it removed."""
+    _SWEEPS[key] = sweep
 
 
 def personal_data() -> list[PersonalData]:
@@ -115,11 +122,14 @@ def cases_held() -> models.QuerySet:
 
 
 def retention_run(*, now: datetime | None = None) -> RetentionRun:
-    """The nightly task: anonymise every expired case, each in its own transaction; logged."""
+    """The nightly task: anonymise every expired case, each in its own transaction, then sweep
+    what belongs to no case; logged."""
     run = RetentionRun.objects.create(kind=RetentionRun.Kind.SCHEDULED)
     for case in cases_due_for_anonymising(before=retention_cutoff(now)).only("pk").iterator():
         if case_anonymise(case=case, by=None, why=ANONYMISED_BY_RETENTION):
             run.cases += 1
+    for sweep in _SWEEPS.values():
+        run.swept += sweep(now or timezone.now())
     run.finished_at = timezone.now()
     run.save()
     return run

@@ -323,6 +323,8 @@ TEAM_STALE_DAYS = env_int("TEAM_STALE_DAYS", 14, minimum=1)
 # (live rows and history rows), by a nightly task at RETENTION_HOUR (UTC).
 RETENTION_CLOSED_MONTHS = env_int("RETENTION_CLOSED_MONTHS", 24, minimum=1)
 RETENTION_HOUR = env_int("RETENTION_HOUR", 2, minimum=0)
+# A half-typed call that was never saved (its draft) is deleted after this many days.
+DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE["retention-nightly"] = {
     "task": "caseflow.tasks.retention_nightly",
     "schedule": crontab(minute=0, hour=RETENTION_HOUR),

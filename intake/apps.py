@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,7 +34,12 @@ def _case_parties(case):
 
 
 def _register_personal_data() -> None:
-    from caseflow.privacy import PersonalData, register_anonymise_hook, register_personal_data
+    from caseflow.privacy import (
+        PersonalData,
+        register_anonymise_hook,
+        register_personal_data,
+        register_retention_sweep,
+    )
     from intake.models import Call, CallDraft, Caller, Child
 
     register_personal_data(
@@ -49,3 +57,14 @@ def _register_personal_data() -> None:
     )  # fmt: skip
     register_personal_data(PersonalData(Call, "case", {"notes": "", "advice": "", "next_step": ""}, _("Calls")))
     register_anonymise_hook("intake.drafts", lambda case: CallDraft.objects.filter(case=case).delete())
+    register_retention_sweep("intake.stale_drafts", _stale_drafts_delete)
+
+
+def _stale_drafts_delete(now) -> int:
+    """A call form abandoned half-typed keeps a parent's name and number; after DRAFT_RETENTION_DAYS it goes."""
+    from intake.models import CallDraft
+
+    deleted, _per_model = CallDraft.objects.filter(
+        updated_at__lt=now - timedelta(days=settings.DRAFT_RETENTION_DAYS)
+    ).delete()
+    return deleted

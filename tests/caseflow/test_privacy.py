@@ -18,7 +18,7 @@ from caseflow.tasks import retention_nightly
 from consent.models import Purpose
 from consent.services import consent_give, consent_withdraw
 from intake import services as intake
-from intake.models import Caller, Child
+from intake.models import CallDraft, Caller, Child
 from referrals.models import Loket
 from referrals.services import referral_make, referral_set_status
 from tests.factories import case_with_call
@@ -209,3 +209,19 @@ def test_a_hold_needs_a_reason(team_lead_client, advisor):
     assert "Schrijf op waarom de zaak bewaard moet blijven." in response.content.decode()
     case.refresh_from_db()
     assert case.retention_hold_reason == ""
+
+
+def test_an_abandoned_call_draft_is_deleted_by_the_nightly_run_and_a_recent_one_kept(advisor, team_lead_client):
+    other_case = case_with_call(advisor)  # (logging its call clears the advisor's new-call draft: make it first)
+    with time_machine.travel(timezone.now() - dt.timedelta(days=31), tick=False):
+        intake.draft_save(author=advisor, slot="new", case=None, form_token=uuid.uuid4(),
+                          data={"caller_name": ["Vergeten Ouder"], "phone": ["0612345678"]})  # fmt: skip
+    intake.draft_save(author=advisor, slot=f"case-{other_case.pk}", case=other_case, form_token=uuid.uuid4(),
+                      data={"notes": ["Nog bezig"]})  # fmt: skip
+
+    run = privacy.retention_run()
+
+    assert run.swept == 1
+    assert list(CallDraft.objects.values_list("slot", flat=True)) == [f"case-{other_case.pk}"]
+    page = team_lead_client.get(reverse("retention_queue")).content.decode()
+    assert "1 verlaten concept" in page
