@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,8 +17,9 @@ from intake import services as intake
 from intake.models import Call, Caller, Child
 from referrals.models import Loket, Referral
 from referrals.services import referral_make
-from tests.caseflow.test_team_lead import _numbered, _queries
+from tests.caseflow.test_team_lead import _queries
 from tests.factories import case_with_call
+from tests.querycount import numbered, page_queries
 
 # --- The access log ---------------------------------------------------------------------------
 
@@ -159,9 +158,7 @@ def test_the_history_page_shows_old_and_new_values_and_who_changed_them(team_lea
 
 
 def _case_history_queries(client, case) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(reverse("case_history", args=[case.reference])).status_code == 200
-    return [query["sql"] for query in captured.captured_queries]
+    return page_queries(client, reverse("case_history", args=[case.reference]))
 
 
 def test_the_history_and_access_log_pages_keep_their_queries_when_a_case_grows(team_lead_client, advisor):
@@ -172,5 +169,5 @@ def test_the_history_and_access_log_pages_keep_their_queries_when_a_case_grows(t
         intake.call_log(case=case, by=advisor, call={"notes": f"Gesprek {n}"}, topics=[])
         team_lead_client.get(case.get_absolute_url())
     many = _case_history_queries(team_lead_client, case)
-    assert len(few) == len(many), f"{_numbered(few)}\n---\n{_numbered(many)}"
+    assert len(few) == len(many), f"{numbered(few)}\n---\n{numbered(many)}"
     assert len(_queries(team_lead_client, "access_log", {})) == len(log_few)

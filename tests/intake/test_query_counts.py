@@ -2,32 +2,12 @@
 what a row shows is joined or prefetched, never fetched per row. A failure prints the SQL."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from intake import services
 from tests.factories import CallerFactory, CallFactory, case_with_call
-
-
-def queries_of(client, url: str, params: dict | None = None) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return [query["sql"] for query in captured.captured_queries]
-
-
-def _numbered(sql: list[str]) -> str:
-    return "\n".join(f"{number:3}. {query}" for number, query in enumerate(sql, 1))
-
-
-def assert_constant_queries(few: list[str], many: list[str], *, ceiling: int) -> None:
-    """The same number of queries with few and with many rows, and no more than `ceiling`."""
-    assert len(few) == len(many), (
-        f"{len(few)} queries with few rows, {len(many)} with many.\n"
-        f"-- few rows:\n{_numbered(few)}\n-- many rows:\n{_numbered(many)}"
-    )
-    assert len(many) <= ceiling, f"{len(many)} queries, more than {ceiling}:\n{_numbered(many)}"
+from tests.querycount import assert_constant_queries
+from tests.querycount import page_queries as queries_of
 
 
 def _jansen_cases(advisor, count: int) -> None:
@@ -60,9 +40,7 @@ def test_a_list_page_runs_the_same_queries_for_2_rows_as_for_30(advisor_client, 
 
 def test_the_search_of_an_htmx_request_runs_the_same_queries_for_2_rows_as_for_30(advisor_client, advisor):
     def partial():
-        with CaptureQueriesContext(connection) as captured:
-            advisor_client.get(reverse("intake:search"), {"q": "jansen"}, HTTP_HX_REQUEST="true")
-        return [query["sql"] for query in captured.captured_queries]
+        return queries_of(advisor_client, reverse("intake:search"), {"q": "jansen"}, HTTP_HX_REQUEST="true")
 
     _jansen_cases(advisor, 2)
     few = partial()
