@@ -1,0 +1,230 @@
+"""The pages `make bench` times one request at a time, and their Django admin baselines.
+
+Advisor pages: search (phone as typed, part of a family name, reference) and
+*Mijn zaken*, as the advisor who owns the most cases. Team lead pages: the
+dashboard and the case queue with several filters and sort orders. Each of our
+pages names the admin changelist request that shows a team the same cases (as
+far as the admin can express it); that is its baseline.
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import statistics
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlencode
+
+ADVISOR, TEAM_LEAD = "advisor", "team lead"
+ADMIN = "/admin/caseflow/case/"
+GOAL_P95_MS = {ADVISOR: 100.0, TEAM_LEAD: 200.0}
+# The team lead's pages must also be this many times faster (p95) than the admin.
+TEAM_GOAL_RATIO = 2.0
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    params: list[dict]  # the query strings to cycle through ([{}] for a page without any)
+    persona: str = ADVISOR
+    group: str = ADVISOR  # whose table the page is in (an admin baseline: whose page it stands beside)
+    baseline: str = ""  # for our page: the name of the admin page measured beside it
+    # The reference each request must find: a fast page that finds nothing would be no result.
+    expect: list[str] = field(default_factory=list)
+    htmx: bool = False  # asked for as the call screen does while the advisor types
+
+    @property
+    def is_admin(self) -> bool:
+        return self.path.startswith("/admin/")
+
+    def url(self, index: int) -> str:
+        params = self.params[index % len(self.params)]
+        return f"{self.path}?{urlencode(params)}" if params else self.path
+
+
+def all_pages(advisor, team_lead) -> list[Page]:
+    return advisor_pages() + team_pages(advisor)
+
+
+def advisor_pages() -> list[Page]:
+    from intake.models import Caller
+
+    rng = random.Random(7)
+    callers = list(Caller.objects.order_by("?").values_list("phone", "name", "case__reference")[:200])
+    phones = [{"q": typed_nationally(phone)} for phone, _, _ in callers]
+    fragments = [{"q": _fragment(rng, name)} for _, name, _ in callers]
+    cases = [reference for _, _, reference in callers]
+    references = [{"q": reference.lower().replace("-", " ")} for reference in cases]
+    return [
+        Page("search by phone", "/zoeken/", phones, baseline="admin search by phone", expect=cases, htmx=True),
+        Page("search by name fragment", "/zoeken/", fragments, baseline="admin search by name fragment", htmx=True),
+        Page("search by reference", "/zoeken/", references, baseline="admin search by reference", expect=cases,
+             htmx=True),
+        Page("my cases", "/zaken/mijn/", [{}], baseline="admin changelist"),
+        # The admin cannot normalise what was typed: it gets the stored phone number and
+        # reference, its best case (it would find nothing for 06-12345678).
+        Page("admin search by phone", ADMIN, [{"q": p} for p, _, _ in callers], TEAM_LEAD, expect=cases),
+        Page("admin search by name fragment", ADMIN, fragments, TEAM_LEAD),
+        Page("admin search by reference", ADMIN, [{"q": r} for r in cases], TEAM_LEAD, expect=cases),
+        Page("admin changelist", ADMIN, [{}], TEAM_LEAD),
+    ]  # fmt: skip
+
+
+def team_pages(advisor) -> list[Page]:
+    """The dashboard and the queue as a team lead uses them, each beside the admin changelist
+    filtered and sorted the closest way the admin can (o=-5: last contact, newest first)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from caseflow.models import OPEN_STATUSES
+
+    now = timezone.now()
+    open_ = {"status__in": ",".join(OPEN_STATUSES)}
+    stale = (now - timedelta(days=settings.TEAM_STALE_DAYS)).isoformat()
+    older = (now - timedelta(days=91)).isoformat()
+    queue = "/teamleider/zaken/"
+    team = {"persona": TEAM_LEAD, "group": TEAM_LEAD}
+    return [
+        Page("dashboard", "/teamleider/", [{}], baseline="admin: changelist", **team),
+        Page("queue: open, newest contact", queue, [{}], baseline="admin: open, newest contact", **team),
+        Page("queue: one advisor's cases", queue, [{"owner": advisor.pk}], baseline="admin: one owner's open",
+             **team),
+        Page("queue: no recent contact", queue, [{"stale": "on", "sort": "contact"}],
+             baseline="admin: open, contact < 14 d ago", **team),
+        Page("queue: open > 3 months", queue, [{"age": "older", "sort": "opened"}],
+             baseline="admin: open, opened > 91 d ago", **team),
+        Page("queue: at home, longest", queue, [{"at_home": "yes", "sort": "at_home_since"}],
+             baseline="admin: open, at home", **team),
+        Page("queue: all cases, page 2", queue, [{"status": "all", "pagina": "2"}], baseline="admin: page 2",
+             **team),
+        Page("admin: changelist", ADMIN, [{}], **team),
+        Page("admin: open, newest contact", ADMIN, [{**open_, "o": "-5"}], **team),
+        Page("admin: one owner's open", ADMIN, [{**open_, "owner__id__exact": advisor.pk, "o": "-5"}], **team),
+        Page("admin: open, contact < 14 d ago", ADMIN, [{**open_, "last_contact_at__lt": stale, "o": "5"}], **team),
+        Page("admin: open, opened > 91 d ago", ADMIN, [{**open_, "opened_at__lte": older, "o": "4"}], **team),
+        Page("admin: open, at home", ADMIN, [{**open_, "at_home__exact": "yes", "o": "4"}], **team),
+        Page("admin: page 2", ADMIN, [{"p": "2"}], **team),
+    ]  # fmt: skip
+
+
+def typed_nationally(e164: str) -> str:
+    """+31612345678 -> 06-12345678, +31201234567 -> 020-1234567: as a parent dictates it."""
+    import phonenumbers
+
+    national = phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.NATIONAL)
+    area, _, subscriber = national.partition(" ")
+    return f"{area}-{subscriber.replace(' ', '')}"
+
+
+def _fragment(rng: random.Random, name: str) -> str:
+    """3 to 5 letters from inside the family name, as an advisor half-remembers it."""
+    family = name.split()[-1]
+    length = min(len(family), rng.randint(3, 5))
+    start = rng.randint(0, len(family) - length)
+    return family[start : start + length]
+
+
+def _headers(page: Page) -> dict[str, str]:
+    return {"HX-Request": "true"} if page.htmx else {}
+
+
+# --- In-process: queries per page, and that each page shows what it should ------------------------
+
+
+@dataclass
+class Checked:
+    queries: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    # How many cases each page (queue and admin) says it lists: the baseline must list the same.
+    counts: dict[str, int | None] = field(default_factory=dict)
+
+
+def check_in_process(pages: list[Page], users: dict) -> Checked:
+    """Queries of one request per page after a warm-up (Django's test client); a non-200
+    answer, or a search that misses the case its query was taken from, is an error."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.accounts import verified_client
+
+    checked = Checked()
+    clients = {persona: verified_client(user) for persona, user in users.items()}
+    for page in pages:
+        client = clients[page.persona]
+        client.get(page.url(0), headers=_headers(page))  # warm: also loads permissions
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page.url(0), headers=_headers(page))
+        checked.queries[page.name] = len(captured)
+        found = not page.expect or page.expect[0] in response.content.decode()
+        checked.errors[page.name] = int(response.status_code != 200 or not found)
+        checked.counts[page.name] = _listed(response)
+        if response.status_code != 200:
+            print(f"  {page.name}: {page.url(0)} answered {response.status_code}", flush=True)
+        if not found:
+            print(f"  {page.name}: {page.params[0]} did not find {page.expect[0]}", flush=True)
+    return checked
+
+
+def _listed(response) -> int | None:
+    """The number of cases a queue or changelist says it lists (test client context)."""
+    context = response.context
+    if context is None:
+        return None
+    try:
+        return context["cl"].result_count
+    except KeyError:
+        pass
+    try:
+        return context["page"].paginator.count
+    except (KeyError, AttributeError):
+        return None
+
+
+# --- Over HTTP: the timings -------------------------------------------------------------------------
+
+
+def measure(port: int, pages: list[Page], cookies: dict[str, str], requests: int, errors: dict[str, int]):
+    """Timings (ms) per page over HTTP, one request at a time; non-200 answers are added to `errors`."""
+    timings: dict[str, list[float]] = {}
+    for page in pages:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        headers = {"Cookie": cookies[page.persona], "Host": f"127.0.0.1:{port}", **_headers(page)}
+        # The admin takes up to seconds per request at volume: fewer requests keep the run short.
+        count = max(requests // 10, 10) if page.is_admin else requests
+        timings[page.name], failed = _timed(connection, page, headers, count)
+        errors[page.name] = errors.get(page.name, 0) + failed
+        connection.close()
+        print(f"  measured {page.name}: p95 {percentile(timings[page.name], 0.95):.0f} ms", flush=True)
+    return timings
+
+
+def _timed(connection, page: Page, headers: dict, count: int) -> tuple[list[float], int]:
+    for index in range(3):  # warm-up: connections, caches, every gunicorn worker
+        _get(connection, page.url(index), headers)
+    durations, errors = [], 0
+    for index in range(count):
+        started = time.perf_counter()
+        status = _get(connection, page.url(index + 3), headers)
+        durations.append((time.perf_counter() - started) * 1000)
+        errors += status != 200
+    return durations, errors
+
+
+def _get(connection, path: str, headers: dict) -> int:
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    return response.status
+
+
+def percentile(values: list[float], share: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
