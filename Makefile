@@ -13,7 +13,7 @@ export CASEFLOW_ENV ?= development
 help:
 	@echo "make run    install, migrate, load demo data, start web + worker + beat"
 	@echo "make test   the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
-	@echo "make bench  page speed at 200,000 cases on PostgreSQL, beside the Django admin"
+	@echo "make bench  pages, 50 advisors at once and 10,000 reminders at 200,000 cases, each beside a baseline"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,10 @@ run: demo
 test: install-dev
 	$(BIN)/python -m pytest
 
-# Pages at 200,000 cases on PostgreSQL (DATABASE_URL, default caseflow_bench), against the
-# Django admin as baseline; BENCH_CASES=2000 for a quick run. See README.md.
+# At 200,000 cases on PostgreSQL (DATABASE_URL, default caseflow_bench) and Redis (REDIS_URL):
+# advisor and team lead pages beside the Django admin, 50 advisors at once for BENCH_LOAD_SECONDS,
+# 10,000 reminders by one Celery worker beside one task per call-back. Standard library only.
+# BENCH_CASES=2000 BENCH_LOAD_SECONDS=20 BENCH_REMINDERS=1000 for a quick run. See README.md.
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -90,10 +90,21 @@ def remove_cases_of(advisors: list) -> int:
         # Deleting writes a "-" history row per row; those go with the rest below.
         for start in range(0, len(case_ids), 1_000):
             Case.objects.filter(pk__in=case_ids[start : start + 1_000]).delete()
-        for model in (Call, Caller, Child):
-            model.history.filter(case_id__in=case_ids).delete()
-        Case.history.filter(id__in=case_ids).delete()
+        histories = {
+            Case: Case.history.filter(id__in=case_ids),
+            **{model: model.history.filter(case_id__in=case_ids) for model in (Call, Caller, Child)},
+        }
+        for model in (Case, Call):  # the topics of each history row first (no foreign key to cascade)
+            through = _historical_topics(model)
+            through.objects.filter(history_id__in=histories[model].values("history_id")).delete()
+        for rows in histories.values():
+            rows.delete()
     return len(case_ids)
+
+
+def _historical_topics(model):
+    history = model.history.model
+    return history._meta.get_field(f"historical{model.__name__.lower()}_topics").related_model
 
 
 def active_advisors(count: int) -> list:
