@@ -1,13 +1,19 @@
-"""A real Celery worker process for tests marked `redis`.
+"""Real Celery worker (and beat) processes for tests marked `redis`.
 
 The worker is started with `celery worker` in a subprocess, on its own queue (so
 a developer's `make run` worker on the same Redis never takes the test's tasks)
-and on the test database, so what it writes the test can read.
+and on the test database, so what it writes the test can read. It runs in a
+process group of its own, so `kill()` can SIGKILL it whole (main process and
+pool), as a crash or the kernel's OOM killer would.
+
+`BeatProcess` is a real `celery beat` with its own schedule file, sending to a
+test's queue through a settings module written for it (see `queue_settings`).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -37,20 +43,47 @@ def test_database_url() -> str:
     return f"postgres://{credentials}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _process_env(extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        **(extra_env or {}),
+    }
+
+
+def _kill_group(process: subprocess.Popen | None) -> None:
+    """SIGKILL the process and everything it started (its own process group)."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:  # pragma: no cover  (exited in between)
+        pass
+    process.wait(timeout=30)
+
+
 class WorkerProcess:
-    def __init__(self, queue: str, log_path: Path):
+    def __init__(
+        self,
+        queue: str,
+        log_path: Path,
+        *,
+        label: str = "",
+    ):
         self.queue = queue
-        self.name = f"{queue}@{socket.gethostname()}"
+        # Workers on one queue need names of their own (`label`).
+        self.name = f"{queue}{'-' + label if label else ''}@{socket.gethostname()}"
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> None:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": test_database_url(),
-            "REDIS_URL": settings.REDIS_URL,
-        }
+        self.launch()
+        self.wait_until_ready(timeout)
+
+    def launch(self) -> None:
+        """Start the process without waiting for it (several workers can then boot side by side)."""
         command = [
             sys.executable, "-m", "celery", "--app", "caseflow", "worker",
             "--queues", self.queue, "--hostname", self.name,
@@ -58,9 +91,28 @@ class WorkerProcess:
         ]  # fmt: skip
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
+                command, cwd=ROOT, env=_process_env(), stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def wait_until_ready(self, timeout: float = 30) -> None:
         self._wait_until_ready(timeout)
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker, main process and pool: no warm shutdown, nothing acknowledged."""
+        _kill_group(self.process)
+
+    def pool_pids(self) -> list[int]:
+        """The pool's processes (the main process's children; Linux)."""
+        pid = self.process.pid
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    def kill_pool(self) -> list[int]:
+        """SIGKILL the pool's processes, the task being run with them; the main process lives on."""
+        pids = self.pool_pids()
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        return pids
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -77,8 +129,88 @@ class WorkerProcess:
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                _kill_group(self.process)
+
+
+def queue_settings(directory: Path, queue: str) -> tuple[str, Path]:
+    """A settings module (written into `directory`) that sends every task through Redis to `queue`.
+
+    tests.settings runs tasks eagerly, and a `celery beat` would then run its
+    tick itself instead of sending it; this hook turns that off and sets the
+    default queue, the equivalent of `tasks_sent_to(queue)` for another process.
+    Returns the module's name and the folder to put on PYTHONPATH.
+    """
+    name = "queue_settings_" + queue.replace("-", "_")
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{name}.py").write_text(
+        "from tests.settings import *  # noqa: F403\n"
+        "CELERY_TASK_ALWAYS_EAGER = False\n"
+        f"CELERY_TASK_DEFAULT_QUEUE = {queue!r}\n"
+        "# Only the call-back tick: the nightly retention run has no business in these tests.\n"
+        'CELERY_BEAT_SCHEDULE = {"callbacks-tick": CELERY_BEAT_SCHEDULE["callbacks-tick"]}  # noqa: F405\n'
+    )
+    return name, directory
+
+
+class BeatProcess:
+    """A real `celery beat` with a schedule file of its own, sending its ticks to `queue`."""
+
+    def __init__(self, queue: str, directory: Path, label: str, *, tick_seconds: int = 1):
+        self.queue = queue
+        self.directory = directory
+        self.label = label
+        self.tick_seconds = tick_seconds
+        self.log_path = directory / f"beat-{label}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> None:
+        module, folder = queue_settings(self.directory / "settings", self.queue)
+        env = _process_env(
+            {
+                "DJANGO_SETTINGS_MODULE": module,
+                "PYTHONPATH": os.pathsep.join([str(folder), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+                "CALLBACK_TICK_SECONDS": str(self.tick_seconds),
+            }
+        )
+        command = [
+            sys.executable, "-m", "celery", "--app", "caseflow", "beat", "--loglevel", "INFO",
+            "--schedule", str(self.directory / f"beat-{self.label}-schedule"),
+            "--pidfile", str(self.directory / f"beat-{self.label}.pid"),
+        ]  # fmt: skip
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + timeout
+        while self.ticks_sent() == 0:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"beat {self.label} exited early:\n{self.log_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"beat {self.label} sent nothing in {timeout}s:\n{self.log_text()[-3000:]}")
+            time.sleep(0.2)
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def ticks_sent(self) -> int:
+        return self.log_text().count("Sending due task callbacks-tick")
+
+    def stop_between_ticks(self, timeout: float = 30) -> None:
+        """Stop just after a tick went out, so the stop cannot cut one off half-sent (tests count them)."""
+        sent = self.ticks_sent()
+        deadline = time.monotonic() + timeout
+        while self.ticks_sent() == sent and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)
+        self.stop()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                _kill_group(self.process)
 
 
 @contextmanager
