@@ -215,7 +215,8 @@ def callback_finish(*, callback: Callback, by: User, status: str, note: str = ""
     callback.save()
     if status == CallbackStatus.NOT_REACHED and callback.attempt >= settings.CALLBACK_MAX_ATTEMPTS:
         _flag_unreached(case, callback, by)
-    elif not case.callbacks.open().exists() and case.status == CaseStatus.AWAITING_CALLBACK:
+    if not case.callbacks.open().exists() and case.status == CaseStatus.AWAITING_CALLBACK:
+        # Nothing is waiting any more: the case is back in progress (and flagged, after the last attempt).
         case.status = CaseStatus.IN_PROGRESS
         case._history_user = by
         case.save(update_fields=["status"])
@@ -315,9 +316,13 @@ def callbacks_remind_batch(*, now: datetime, batch_size: int = 500) -> int:
 
 
 def callbacks_remind_due(*, now: datetime | None = None, batch_size: int = 500) -> int:
-    """Remind every call-back that is due, batch by batch (each batch commits on its own)."""
+    """Remind every call-back that is due, batch by batch (each batch commits on its own).
+
+    One clock reading for the whole tick: what comes due while it runs is the next tick's.
+    """
+    now = now or timezone.now()
     total = 0
-    while sent := callbacks_remind_batch(now=now or timezone.now(), batch_size=batch_size):
+    while sent := callbacks_remind_batch(now=now, batch_size=batch_size):
         total += sent
     return total
 

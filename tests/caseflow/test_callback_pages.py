@@ -352,6 +352,7 @@ def test_not_reached_offers_the_next_attempt_and_after_three_the_team_leads_deci
     assert "Plan poging 4" not in html
     case.refresh_from_db()
     assert case.flagged_at is not None and case.flag_reason == "Ouder niet bereikt in 3 terugbelpogingen."
+    assert case.status == CaseStatus.IN_PROGRESS  # no call-back waits any more; the flag asks the team lead
     assert case.history.first().history_user == advisor
     told = Notification.objects.get(kind=NotificationKind.ATTEMPTS_EXHAUSTED)
     assert (told.recipient, told.case, told.callback) == (team_lead, case, third)
