@@ -33,7 +33,7 @@ from caseflow.models import (
     NotificationKind,
     User,
 )
-from caseflow.notifications import notify, team_leads
+from caseflow.notifications import notify, team_watch
 from caseflow.services import case_lock
 
 # --- Slots and load -------------------------------------------------------------
@@ -229,7 +229,7 @@ def _flag_unreached(case: Case, callback: Callback, by: User) -> None:
     case._history_user = by
     case.save(update_fields=["flagged_at", "flag_reason"])
     notify(
-        recipients=team_leads(),
+        recipients=team_watch(),
         key=f"callback:{callback.pk}:exhausted",
         kind=NotificationKind.ATTEMPTS_EXHAUSTED,
         case=case,
@@ -271,7 +271,7 @@ def _recipients_by_callback(callbacks: list[Callback]) -> dict[int, list[User]]:
         if callback.assigned_to is not None:
             recipients[callback.pk] = [callback.assigned_to]
         else:
-            leads = team_leads() if leads is None else leads
+            leads = team_watch() if leads is None else leads
             recipients[callback.pk] = leads
     return recipients
 
@@ -343,7 +343,7 @@ def callbacks_escalate_overdue(*, now: datetime | None = None, batch_size: int =
             )
             if not overdue:
                 return total
-            leads = team_leads()
+            leads = team_watch()
             Notification.objects.bulk_create(
                 [
                     Notification(recipient=lead, key=_due_key(callback, "overdue"), kind=NotificationKind.OVERDUE,

@@ -10,6 +10,13 @@ def team_leads() -> list[User]:
     return list(User.objects.filter(is_active=True, groups__name=roles.TEAM_LEAD))
 
 
+def team_watch() -> list[User]:
+    """Who hears of a call-back that is the team's to make or has gone wrong: the active team leads,
+    or, while the team has none (a lead left, the next not yet appointed), every active advisor,
+    so that no parent waits unheard."""
+    return team_leads() or list(User.objects.filter(is_active=True, groups__name=roles.ADVISOR))
+
+
 def notify(*, recipients, key: str, kind: str, case: Case | None = None, callback: Callback | None = None) -> None:
     """One notification per recipient for the event `key`; a repeat does nothing."""
     Notification.objects.bulk_create(

@@ -328,3 +328,19 @@ def test_a_tick_skips_the_rows_another_tick_holds_instead_of_waiting_or_repeatin
     # The next tick takes the rows once they are free.
     assert callbacks.callbacks_remind_due(now=now, batch_size=50) == 100
     _exactly_one_reminder_each(total)
+
+
+def test_without_a_team_lead_the_advisors_hear_of_a_team_call_back_and_of_an_overdue_one(advisor, other_advisor):
+    case = case_with_call(advisor)
+    due = office_hours.slots(after=timezone.now(), days=5)[0]
+    callback = callbacks.callback_schedule(case=case, by=advisor, assigned_to=None, due_at=due, window_minutes=15,
+                                           subject="Terugbellen")  # fmt: skip
+
+    callbacks.callbacks_remind_due(now=due)
+    callbacks.callbacks_escalate_overdue(now=due + timedelta(hours=3))
+
+    told = sorted(Notification.objects.filter(callback=callback).values_list("recipient__username", "kind"))
+    assert told == [
+        (advisor.username, NotificationKind.OVERDUE), (advisor.username, NotificationKind.REMINDER),
+        (other_advisor.username, NotificationKind.OVERDUE), (other_advisor.username, NotificationKind.REMINDER),
+    ]  # fmt: skip
