@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,6 +32,7 @@ from caseflow.forms import case_workers
 from caseflow.models import Callback, CallbackStatus, Case, Notification
 from caseflow.parties import case_parties
 from caseflow.phones import phone_display
+from caseflow.request_input import next_path, row_id
 from caseflow.security import passive
 
 # --- The slot grid ------------------------------------------------------------------
@@ -43,6 +43,8 @@ def _grid_start(request: HttpRequest) -> datetime:
     try:
         day = date.fromisoformat(request.GET.get("vanaf", ""))
     except ValueError:
+        return timezone.now()
+    if day.year > timezone.localdate().year + 1:  # nobody plans that far; 9999-12-30 ran off the calendar
         return timezone.now()
     return max(timezone.now(), office_hours.local_datetime(day, datetime.min.time()))
 
@@ -69,7 +71,8 @@ def _assignee_from(request: HttpRequest, default):
     value = request.GET.get("assigned_to", None)
     if value is None:
         return default
-    return case_workers().filter(pk=value).first() if value.isdigit() else None
+    pk = row_id(value)
+    return case_workers().filter(pk=pk).first() if pk is not None else None
 
 
 @require_GET
@@ -89,8 +92,8 @@ def _first_phone(case: Case) -> str:
 
 
 def _previous_attempt(request: HttpRequest, case: Case) -> Callback | None:
-    pk = request.GET.get("na") or request.POST.get("previous")
-    if pk and str(pk).isdigit():
+    pk = row_id(request.GET.get("na") or request.POST.get("previous"))
+    if pk is not None:
         return get_object_or_404(Callback, pk=pk, case=case)
     return None
 
@@ -151,7 +154,7 @@ def callback_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("slot" if refusal.code != "already_finished" else None, refusal)
             else:
                 messages.success(request, _("The call-back has been moved."))
-                return redirect(_back(request, reverse("callbacks_today")))
+                return redirect(next_path(request, reverse("callbacks_today")))
         chosen = request.POST.get("slot")
     else:
         form = CallbackTimeForm(initial={"window": _minutes(callback)})
@@ -160,20 +163,13 @@ def callback_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         "callback": callback,
         "case": callback.case,
         "form": form,
-        "next": _back(request, reverse("callbacks_today")),
+        "next": next_path(request, reverse("callbacks_today")),
         **_slot_grid(assignee=callback.assigned_to, after=timezone.now(), chosen=chosen),
     }
     return render(request, "caseflow/callbacks/reschedule.html", context)
 
 
 # --- Outcomes ---------------------------------------------------------------------------
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
 
 
 @require_POST
@@ -184,7 +180,7 @@ def callback_finish(request: HttpRequest, pk: int) -> HttpResponse:
     planning the next attempt: the form is the offer.
     """
     callback = callback_for(request, pk, permission=CHANGE_CALLBACK)
-    back = _back(request, reverse("callbacks_today"))
+    back = next_path(request, reverse("callbacks_today"))
     form = CallbackOutcomeForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

@@ -6,11 +6,25 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from caseflow import roles
 from caseflow.models import OPEN_STATUSES, CaseStatus, CloseReason, Topic
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Rows ticked by id. An id longer than any database integer is refused like any unknown id:
+    Django's `pk__in` passes it on, and SQLite raises OverflowError (a server error)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if len(str(pk)) > 18:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 def case_workers():
@@ -37,7 +51,7 @@ class VersionedForm(forms.Form):
 
 class CaseEditForm(VersionedForm):
     summary = forms.CharField(label=_("Summary of the question"), max_length=300, required=False)
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelIdsField(
         label=_("Topics"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     owner = forms.ModelChoiceField(

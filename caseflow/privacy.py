@@ -101,7 +101,9 @@ def case_anonymise(*, case: Case, by: User | None, why: str, note: str = "") -> 
     case.refresh_from_db()
     case.anonymised_at, case.anonymised_why = timezone.now(), why
     case._history_user = by
-    case._change_reason = f"anonymised: {why}" + (f" ({note})" if note else "")
+    # The history's reason column is short; the whole note is kept on the RetentionRun.
+    reason_length = Case.history.model._meta.get_field("history_change_reason").max_length
+    case._change_reason = (f"anonymised: {why}" + (f" ({note})" if note else ""))[:reason_length]
     case.save()
     return True
 

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseflow import audit, privacy
 from caseflow.access import LEAD_TEAM, case_for, require_permission
 from caseflow.forms import case_workers
-from caseflow.models import AccessAction, AccessLog, RetentionRun
+from caseflow.models import AccessAction, AccessLog, Case, RetentionRun
+from caseflow.request_input import posted_text
 
 # --- History and access log ------------------------------------------------------------------
 
@@ -86,7 +87,8 @@ def retention_hold(request: HttpRequest, reference: str) -> HttpResponse:
     require_permission(request, LEAD_TEAM)
     case = case_for(request, reference)
     try:
-        privacy.case_hold(case=case, by=request.user, reason=request.POST.get("reason", ""))
+        reason = posted_text(request, "reason", max_length=Case._meta.get_field("retention_hold_reason").max_length)
+        privacy.case_hold(case=case, by=request.user, reason=reason)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:

@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseflow import services, team
 from caseflow.access import CHANGE_CASE, LEAD_TEAM, case_for, require_permission
 from caseflow.charts import bar_chart
-from caseflow.forms import case_workers
+from caseflow.forms import ModelIdsField, case_workers
 from caseflow.models import AccessAction, AccessLog, Case
+from caseflow.request_input import posted_text
 from caseflow.team_filters import NOBODY, QueueFilter
 
 QUEUE_PAGE_SIZE = 50
@@ -40,7 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 class ReassignForm(forms.Form):
-    cases = forms.ModelMultipleChoiceField(
+    cases = ModelIdsField(
         queryset=Case.objects.all(), error_messages={"required": gettext_lazy("Tick the cases to reassign.")}
     )
     owner = forms.ChoiceField(label=gettext_lazy("New owner"))
@@ -99,7 +100,8 @@ def review_request(request: HttpRequest, reference: str) -> HttpResponse:
     """An advisor asks a team lead to look at the case (from the case page)."""
     case = case_for(request, reference, permission=CHANGE_CASE)
     try:
-        services.case_request_review(case=case, by=request.user, question=request.POST.get("question", ""))
+        question = posted_text(request, "question", max_length=Case._meta.get_field("review_question").max_length)
+        services.case_request_review(case=case, by=request.user, question=question)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
@@ -112,7 +114,7 @@ def review_done(request: HttpRequest, reference: str) -> HttpResponse:
     require_permission(request, LEAD_TEAM)
     case = case_for(request, reference, permission=CHANGE_CASE)
     try:
-        services.case_mark_reviewed(case=case, by=request.user, comment=request.POST.get("comment", ""))
+        services.case_mark_reviewed(case=case, by=request.user, comment=posted_text(request, "comment"))
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:

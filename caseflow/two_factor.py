@@ -17,17 +17,19 @@ import qrcode
 import qrcode.image.svg
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from caseflow.request_input import next_path
 from caseflow.security import second_factor_exempt
 
 security_log = logging.getLogger("caseflow.security")
@@ -47,9 +49,18 @@ class CodeForm(forms.Form):
         return self.cleaned_data["code"].replace(" ", "").strip()
 
 
-def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()) else "/"
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the length of the username checked before authenticate().
+
+    AuthenticationForm sets the username's max_length after the field is made, so no
+    validator checks it; a username of 100,000 characters reached django-axes, whose
+    failed-attempt row holds 255 (a server error on PostgreSQL).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 def _svg_qr(data: str) -> str:
@@ -76,9 +87,14 @@ def setup(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             security_log.info("second factor enrolled user_id=%s", request.user.pk)
             request.session[BACKUP_CODES_SESSION_KEY] = codes
-            return redirect(f"{reverse('two_factor_backup_codes')}?{urlencode({'next': _next(request)})}")
+            return redirect(f"{reverse('two_factor_backup_codes')}?{urlencode({'next': next_path(request, '/')})}")
         form.add_error("code", _("This code is not right. Type the code your app shows now."))
-    context = {"form": form, "qr": _svg_qr(device.config_url), "secret": _base32(device), "next": _next(request)}
+    context = {
+        "form": form,
+        "qr": _svg_qr(device.config_url),
+        "secret": _base32(device),
+        "next": next_path(request, "/"),
+    }
     return render(request, "registration/two_factor_setup.html", context)
 
 
@@ -104,8 +120,9 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
     """The backup codes, once: they are in the session only until this page is shown."""
     codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
     if not codes:
-        return redirect(_next(request))
-    return render(request, "registration/two_factor_backup_codes.html", {"codes": codes, "next": _next(request)})
+        return redirect(next_path(request, "/"))
+    context = {"codes": codes, "next": next_path(request, "/")}
+    return render(request, "registration/two_factor_backup_codes.html", context)
 
 
 @second_factor_exempt
@@ -121,7 +138,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             if isinstance(device, StaticDevice):
                 messages.warning(request, _("You used a backup code; each works once."))
-            return redirect(_next(request))
+            return redirect(next_path(request, "/"))
         security_log.warning("second factor refused user_id=%s", request.user.pk)
         form.add_error("code", _("This code is not right. Type the code your app shows now, or a backup code."))
-    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)})
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_path(request, "/")})

@@ -12,7 +12,11 @@ register_converter(CaseReferenceConverter, "ref")
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=two_factor.SignInForm),
+        name="login",
+    ),
     path("logout/", second_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
     path("aanmelden/instellen/", two_factor.setup, name="two_factor_setup"),
     path("aanmelden/code/", two_factor.verify, name="two_factor_verify"),

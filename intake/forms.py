@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caseflow.forms import ModelIdsField
 from caseflow.models import AtHome, Topic
 from caseflow.phones import phone_e164
 from intake.models import Call, Caller, Child, StepTaken
@@ -117,7 +118,7 @@ class ChildForm(_FieldsOnly):
 
 
 class CallForm(_FieldsOnly):
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelIdsField(
         label=_("Topics"),
         queryset=Topic.objects.filter(active=True),
         required=False,

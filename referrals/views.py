@@ -31,7 +31,7 @@ def advice_preview(request: HttpRequest) -> HttpResponse:
     require_permission(request, VIEW_CASE)
     case = None
     if request.GET.get("zaak"):
-        case = Case.objects.filter(reference=request.GET["zaak"]).first()
+        case = Case.objects.filter(reference=request.GET["zaak"].replace("\x00", "")).first()
     facts = _facts_from_form(request, case)
     advice = advise(facts, selectors.rule_parameters())
     return render(request, "referrals/_advice.html", _advice_context(advice, case=None))
@@ -45,7 +45,10 @@ def _facts_from_form(request: HttpRequest, case: Case | None) -> Facts:
     data = request.GET
     known = selectors.facts_for_case(case) if case else Facts()
     at_home = data.get("gesprek-at_home", known.at_home)
-    since = parse_date(data.get("gesprek-at_home_since", "") or "") if "gesprek-at_home_since" in data else None
+    try:
+        since = parse_date(data.get("gesprek-at_home_since", "") or "") if "gesprek-at_home_since" in data else None
+    except ValueError:  # well formed but no date (2026-02-30): the form says so; the advice goes without
+        since = None
     return Facts(
         steps_taken=frozenset(s for s in data.getlist("gesprek-steps_taken") if s in StepTaken.values),
         conflict=data.get("gesprek-conflict", "unknown"),
@@ -82,7 +85,7 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
     """One click on a recommendation: the referral, with the rule and its reason."""
     require_permission(request, ADD_REFERRAL)
     case = case_for(request, reference)
-    loket = get_object_or_404(Loket, code=request.POST.get("loket", ""), active=True)
+    loket = get_object_or_404(Loket, code=request.POST.get("loket", "").replace("\x00", ""), active=True)
     advice = next(
         (a for a in selectors.advice_for_case(case)
          if a.loket == loket.code and a.rule == request.POST.get("rule") and a.can_be_referred),
