@@ -174,14 +174,11 @@ def _reminders(result: dict) -> list[str]:
     for label, share in (("lateness p50 s", 0.5), ("lateness p99 s", 0.99)):
         row(label, _quantile(tick["lateness"], share), _quantile(naive["lateness"], share), ".2f")
     row("lateness max s", max(tick["lateness"], default=0), max(naive["lateness"], default=0), ".2f")
-    lines.append(f"{'notified/reminded/history rows':<34}{_triple(tick):>20}{_triple(naive):>20}")
+    for label, key in (("notifications", "notified"), ("marked reminded", "reminded"), ("history rows", "history")):
+        row(label, tick[key], naive[key], ",d", better="")
     passed = all(run["notified"] == run["reminded"] == count for run in (tick, naive))
     lines.append(f"{'every call-back reminded once':<34}{'yes' if passed else 'NO':>16}")
     return lines
-
-
-def _triple(run: dict) -> str:
-    return f"{run['notified']:,} / {run['reminded']:,} / {run['history']:,}"
 
 
 def _quantile(values: list[float], share: float) -> float:
