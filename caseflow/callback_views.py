@@ -112,7 +112,7 @@ def callback_plan(request: HttpRequest, reference: str) -> HttpResponse:
                     window_minutes=data["window"], subject=data["subject"], phone=data["phone"], previous=previous,
                 )  # fmt: skip
             except ValidationError as refusal:
-                form.add_error("slot" if refusal.code not in {"case_closed", "attempts_exhausted"} else None, refusal)
+                form.add_error("slot" if refusal.code in callbacks.TIME_REFUSALS else None, refusal)
             else:
                 messages.success(request, _("The call-back has been planned."))
                 return redirect(case)
@@ -151,7 +151,7 @@ def callback_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                     window_minutes=form.cleaned_data["window"],
                 )  # fmt: skip
             except ValidationError as refusal:
-                form.add_error("slot" if refusal.code != "already_finished" else None, refusal)
+                form.add_error("slot" if refusal.code in callbacks.TIME_REFUSALS else None, refusal)
             else:
                 messages.success(request, _("The call-back has been moved."))
                 return redirect(next_path(request, reverse("callbacks_today")))

@@ -86,6 +86,11 @@ def _advisor_count() -> int:
     return User.objects.filter(is_active=True, groups__name=roles.ADVISOR).count()
 
 
+# Refusals about the chosen time (office hours, a full slot): the form shows them at the slot grid;
+# the others (a closed case, a finished call-back, attempts used up) at the top of the form.
+TIME_REFUSALS = frozenset({"past", "holiday", "closed_day", "outside_hours", "not_a_slot", "slot_full"})
+
+
 def _refuse_full_slot(*, assignee: User | None, due_at: datetime, exclude: Callback | None = None) -> None:
     if assignee is None:
         return  # the team queue is spread by the team lead; its load is only shown
@@ -154,7 +159,9 @@ def callback_schedule(
 
 def _refuse_next_attempt_after(previous: Callback) -> None:
     if previous.status != CallbackStatus.NOT_REACHED:
-        raise ValidationError(_("A next attempt follows only a call-back that did not reach the parent."))
+        raise ValidationError(
+            _("A next attempt follows only a call-back that did not reach the parent."), code="not_after_unreached"
+        )
     if previous.attempt >= settings.CALLBACK_MAX_ATTEMPTS:
         raise ValidationError(
             _("The parent was not reached in %(n)s attempts; the team lead decides what happens next.")

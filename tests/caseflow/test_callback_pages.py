@@ -195,6 +195,33 @@ def test_a_refused_plan_says_why_in_dutch_and_writes_nothing(advisor_client, adv
     assert (Callback.objects.count(), Callback.history.count(), case.status, case.history.count()) == before
 
 
+def _slot_error(html: str) -> str:
+    found = re.search(r'data-testid="slot-error">(.*?)</div>', html, re.S)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.parametrize(
+    ("prepare", "message", "at_the_grid"),
+    [
+        (_full, "heeft om 10:00 al 2 terugbelverzoeken", True),
+        (_closed, "Deze zaak is gesloten", False),
+    ],
+    ids=["full slot: at the grid", "closed case: above the form"],
+)
+def test_a_refusal_shows_where_it_belongs_and_a_full_slot_is_not_left_chosen(advisor_client, advisor, prepare,
+                                                                               message, at_the_grid):  # fmt: skip
+    case = case_with_call(advisor)
+    prepare(case, advisor)
+
+    html = advisor_client.post(plan_url(case), form(advisor, slot(25, "10:00"))).content.decode()
+
+    assert (message in _slot_error(html)) is at_the_grid
+    assert message in html
+    # A full slot is disabled and not shown as chosen (a disabled choice is never sent); a free one stays chosen.
+    radio = re.search(r'<input[^>]*value="2027-03-25T10:00"[^>]*>', html).group(0)
+    assert ("disabled" in radio, "checked" in radio) == ((True, False) if prepare is _full else (False, True))
+
+
 # --- My call-backs today ---------------------------------------------------------------------------
 
 
