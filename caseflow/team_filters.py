@@ -37,9 +37,7 @@ class QueueFilter(django_filters.FilterSet):
     stale = django_filters.BooleanFilter(
         label=_("No recent contact"), method="filter_stale", widget=forms.CheckboxInput
     )
-    flagged = django_filters.BooleanFilter(
-        label=_("Flagged"), field_name="flagged_at", lookup_expr="isnull", exclude=True, widget=forms.CheckboxInput
-    )
+    flagged = django_filters.BooleanFilter(label=_("Flagged"), method="filter_flagged", widget=forms.CheckboxInput)
     topic = django_filters.ModelChoiceFilter(label=_("Topic"), field_name="topics", queryset=Topic.objects.all())
     figure = django_filters.ChoiceFilter(
         label=_("Figure"), choices=lambda: [(f.key, f.label) for f in team.case_figures()], method="filter_figure"
@@ -78,6 +76,10 @@ class QueueFilter(django_filters.FilterSet):
 
     def filter_stale(self, cases: QuerySet, name: str, value: bool) -> QuerySet:
         return cases.filter(team.stale_condition(timezone.now())) if value else cases
+
+    def filter_flagged(self, cases: QuerySet, name: str, value: bool) -> QuerySet:
+        # An unticked box arrives as False: it means "any", not "only the cases that are not flagged".
+        return cases.filter(flagged_at__isnull=False) if value else cases
 
     def filter_figure(self, cases: QuerySet, name: str, value: str) -> QuerySet:
         figure = team.case_figure(value)

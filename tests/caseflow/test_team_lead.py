@@ -109,6 +109,9 @@ def test_each_dashboard_figure_links_to_a_queue_of_exactly_those_cases(team_lead
     for case in Case.objects.open()[:5]:
         case.owner = None
         case.save()
+    for case in Case.objects.open()[5:8]:  # flagged cases are open cases too
+        case.flagged_at, case.flag_reason = timezone.now(), "Ouder niet bereikt"
+        case.save()
     html = team_lead_client.get(reverse("team_dashboard")).content.decode()
     links = _figure_links(html)
     assert {"open", "unassigned", "stale", "at-home", "referrals-waiting", "consents-expiring"} <= set(links)
@@ -118,6 +121,9 @@ def test_each_dashboard_figure_links_to_a_queue_of_exactly_those_cases(team_lead
         queue = team_lead_client.get(href).content.decode()
         assert re.search(rf">{number} zaak|>{number} zaken", queue), f"{key}: {href} should list {number} cases"
     assert links["unassigned"][1] == 5
+    assert links["open"][1] == Case.objects.open().count()
+    flagged = team_lead_client.get(reverse("team_queue"), {"flagged": "on"}).content.decode()
+    assert re.search(r">3 zaken", flagged)
 
 
 def test_the_load_per_advisor_counts_their_open_cases_and_call_backs(team_lead_client, advisor, other_advisor):
