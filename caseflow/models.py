@@ -160,10 +160,17 @@ class Case(models.Model):
         # The lists show open cases, most recent contact first: partial indexes
         # on open cases serve them in index order, whatever the archive's size.
         indexes = [
+            # Also covers every column the dashboard counts of the open cases (one pass per owner,
+            # read from the index alone on PostgreSQL; other databases ignore `include`).
             models.Index(
-                fields=["owner", "-last_contact_at", "-id"], name="case_owner_open_contact", condition=_OPEN
+                fields=["owner", "-last_contact_at", "-id"],
+                include=["status", "at_home", "opened_at", "flagged_at", "review_requested_at"],
+                name="case_open_owner_counts",
+                condition=_OPEN,
             ),
             models.Index(fields=["-last_contact_at", "-id"], name="case_open_contact", condition=_OPEN),
+            # The queue of all cases (closed too), most recent contact first.
+            models.Index(fields=["-last_contact_at", "-id"], name="case_contact"),
             models.Index(fields=["status", "-last_contact_at"], name="case_status_contact"),
             # Search looks up each matching case's place in its order without
             # reading the table (PostgreSQL; other databases ignore `include`).
@@ -175,6 +182,8 @@ class Case(models.Model):
             models.Index(fields=["opened_at", "id"], name="case_open_opened", condition=_OPEN),
             models.Index(fields=["review_requested_at"], name="case_review_asked",
                          condition=Q(review_requested_at__isnull=False)),
+            # The review queue's "recently reviewed".
+            models.Index(fields=["-reviewed_at"], name="case_reviewed", condition=Q(reviewed_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -283,7 +292,13 @@ class Callback(models.Model):
         indexes = [
             # The reminder and the overdue check read open call-backs by due time.
             models.Index(fields=["due_at"], name="callback_open_due", condition=_CALLBACK_OPEN),
-            models.Index(fields=["assigned_to", "due_at"], name="callback_open_assignee", condition=_CALLBACK_OPEN),
+            # Also covers what the dashboard counts per assignee (read from the index alone).
+            models.Index(
+                fields=["assigned_to", "due_at"],
+                include=["id", "window_ends_at", "escalated_at", "status"],
+                name="callback_open_assignee_counts",
+                condition=_CALLBACK_OPEN,
+            ),
         ]
         constraints = [
             models.CheckConstraint(name="callback_window_after_due", condition=Q(window_ends_at__gt=F("due_at"))),

@@ -99,33 +99,27 @@ AT_HOME_SHOWN = 10
 
 
 def dashboard(now: datetime | None = None) -> dict:
-    """Every figure of the dashboard; a fixed number of queries."""
+    """Every figure of the dashboard; a fixed number of queries.
+
+    The open cases and the open call-backs are each read in one pass, grouped by owner:
+    the team's totals are the sums of the groups, the advisors' loads the groups themselves.
+    (A pass for the totals and another per owner took twice as long at 200,000 cases.)
+    """
     now = now or timezone.now()
     open_cases = Case.objects.open()
-    totals = open_cases.aggregate(
-        total=Count("id"),
-        unassigned=Count("id", filter=Q(owner=None)),
-        # Aliases unlike the field names: an alias `at_home` would shadow the field in the filters.
-        children_at_home=Count("id", filter=Q(at_home="yes")),
-        children_at_risk=Count("id", filter=Q(at_home="at_risk")),
-        stale=Count("id", filter=stale_condition(now)),
-        flagged=Count("id", filter=Q(flagged_at__isnull=False)),
-        review=Count("id", filter=Q(review_requested_at__isnull=False)),
-        **{f"age_{b.key}": Count("id", filter=age_condition(b, now)) for b in AGE_BUCKETS},
-    )
-    by_status = dict(open_cases.order_by().values_list("status").annotate(n=Count("id")))
-    callbacks = Callback.objects.open().aggregate(
-        overdue=Count("id", filter=overdue_condition(now)),
-        escalated=Count("id", filter=Q(escalated_at__isnull=False)),
-        today=Count("id", filter=Q(due_at__lt=_end_of_today())),
-    )
+    case_counts, callback_counts = _case_counts(now), _callback_counts(now)
+    case_rows = list(open_cases.order_by().values("owner").annotate(**case_counts))
+    totals = _summed(case_rows, case_counts)
+    totals["unassigned"] = sum(row["total"] for row in case_rows if row["owner"] is None)
+    callback_rows = list(Callback.objects.open().order_by().values("assigned_to").annotate(**callback_counts))
+    callbacks = _summed(callback_rows, callback_counts)
     return {
         "now": now,
         "totals": totals,
-        "by_status": [(status, by_status.get(status, 0)) for status in OPEN_STATUSES],
+        "by_status": [(status, totals[f"status_{status.value}"]) for status in OPEN_STATUSES],
         "ages": [(bucket, totals[f"age_{bucket.key}"]) for bucket in AGE_BUCKETS],
         "callbacks": callbacks,
-        "loads": advisor_loads(now),
+        "loads": _advisor_loads(case_rows, callback_rows),
         "at_home_longest": list(
             open_cases.filter(at_home="yes", at_home_since__isnull=False)
             .select_related("owner")
@@ -136,27 +130,56 @@ def dashboard(now: datetime | None = None) -> dict:
     }
 
 
+def _case_counts(now: datetime) -> dict[str, Count]:
+    """What the dashboard counts of the open cases (the covering index case_open_counts holds each column)."""
+    return {
+        "total": Count("id"),
+        # Aliases unlike the field names: an alias `at_home` would shadow the field in the filters.
+        "children_at_home": Count("id", filter=Q(at_home="yes")),
+        "children_at_risk": Count("id", filter=Q(at_home="at_risk")),
+        "stale": Count("id", filter=stale_condition(now)),
+        "flagged": Count("id", filter=Q(flagged_at__isnull=False)),
+        "review": Count("id", filter=Q(review_requested_at__isnull=False)),
+        **{f"age_{b.key}": Count("id", filter=age_condition(b, now)) for b in AGE_BUCKETS},
+        **{f"status_{status.value}": Count("id", filter=Q(status=status)) for status in OPEN_STATUSES},
+    }
+
+
+def _callback_counts(now: datetime) -> dict[str, Count]:
+    return {
+        "total": Count("id"),
+        "overdue": Count("id", filter=overdue_condition(now)),
+        "escalated": Count("id", filter=Q(escalated_at__isnull=False)),
+        "today": Count("id", filter=Q(due_at__lt=_end_of_today())),
+    }
+
+
+def _summed(rows: list[dict], counts: dict) -> dict[str, int]:
+    """Each count over all groups (0 when there are none)."""
+    return {key: sum(row[key] for row in rows) for key in counts}
+
+
 def _end_of_today() -> datetime:
     return office_hours.local_datetime(timezone.localdate() + timedelta(days=1), datetime.min.time())
 
 
 def advisor_loads(now: datetime) -> list[AdvisorLoad]:
-    """Open cases and call-backs per active advisor, busiest first; three queries."""
+    """Open cases and call-backs per active advisor, busiest first."""
+    case_rows = Case.objects.open().order_by().values("owner").annotate(total=Count("id"))
+    callback_rows = Callback.objects.open().order_by().values("assigned_to").annotate(**_callback_counts(now))
+    return _advisor_loads(case_rows, callback_rows)
+
+
+def _advisor_loads(case_rows, callback_rows) -> list[AdvisorLoad]:
     advisors = User.objects.filter(is_active=True, groups__name=roles.ADVISOR).order_by("first_name", "username")
     loads = {advisor.pk: AdvisorLoad(advisor) for advisor in advisors}
-    for owner_id, n in Case.objects.open().filter(owner__in=loads).order_by().values_list("owner").annotate(
-        n=Count("id")
-    ):
-        loads[owner_id].open_cases = n
-    callback_counts = (
-        Callback.objects.open()
-        .filter(assigned_to__in=loads)
-        .order_by()
-        .values_list("assigned_to")
-        .annotate(n=Count("id"), overdue=Count("id", filter=overdue_condition(now)))
-    )
-    for assignee_id, n, overdue in callback_counts:
-        loads[assignee_id].open_callbacks, loads[assignee_id].overdue_callbacks = n, overdue
+    for row in case_rows:
+        if row["owner"] in loads:
+            loads[row["owner"]].open_cases = row["total"]
+    for row in callback_rows:
+        if row["assigned_to"] in loads:
+            load = loads[row["assigned_to"]]
+            load.open_callbacks, load.overdue_callbacks = row["total"], row["overdue"]
     return sorted(loads.values(), key=lambda load: (-load.open_cases, str(load.advisor)))
 
 

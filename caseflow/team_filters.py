@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from caseflow import team
 from caseflow.forms import case_workers
 from caseflow.models import AtHome, CaseStatus, Topic
+from caseflow.widgets import QuickSelect
 
 OPEN, ALL, NOBODY = "open", "all", "none"
 
@@ -22,27 +23,52 @@ def _owner_choices():
     return [(NOBODY, _("Team queue (nobody)"))] + [(str(user.pk), str(user)) for user in case_workers()]
 
 
+class StableOrdering(django_filters.OrderingFilter):
+    """The chosen order, then the id in the same direction: without it, cases with the same
+    date could show on two pages or on none (and the indexes end in the id as well)."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        ordered = super().filter(qs, value)
+        fields = [str(field) for field in ordered.query.order_by]
+        if not fields:
+            return ordered
+        return ordered.order_by(*fields, "-id" if fields[0].startswith("-") else "id")
+
+
 class QueueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[(OPEN, _("Open (all but closed)")), *CaseStatus.choices, (ALL, _("All"))],
         empty_label=None,
         method="filter_status",
+        widget=QuickSelect,
     )
-    owner = django_filters.ChoiceFilter(label=_("Owner"), choices=_owner_choices, method="filter_owner")
+    owner = django_filters.ChoiceFilter(
+        label=_("Owner"), choices=_owner_choices, method="filter_owner", widget=QuickSelect
+    )
     age = django_filters.ChoiceFilter(
-        label=_("Open for"), choices=[(b.key, b.label) for b in team.AGE_BUCKETS], method="filter_age"
+        label=_("Open for"),
+        choices=[(b.key, b.label) for b in team.AGE_BUCKETS],
+        method="filter_age",
+        widget=QuickSelect,
     )
-    at_home = django_filters.ChoiceFilter(label=_("At home without school"), choices=AtHome.choices)
+    at_home = django_filters.ChoiceFilter(
+        label=_("At home without school"), choices=AtHome.choices, widget=QuickSelect
+    )
     stale = django_filters.BooleanFilter(
         label=_("No recent contact"), method="filter_stale", widget=forms.CheckboxInput
     )
     flagged = django_filters.BooleanFilter(label=_("Flagged"), method="filter_flagged", widget=forms.CheckboxInput)
-    topic = django_filters.ModelChoiceFilter(label=_("Topic"), field_name="topics", queryset=Topic.objects.all())
-    figure = django_filters.ChoiceFilter(
-        label=_("Figure"), choices=lambda: [(f.key, f.label) for f in team.case_figures()], method="filter_figure"
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"), field_name="topics", queryset=Topic.objects.all(), widget=QuickSelect
     )
-    sort = django_filters.OrderingFilter(
+    figure = django_filters.ChoiceFilter(
+        label=_("Figure"),
+        choices=lambda: [(f.key, f.label) for f in team.case_figures()],
+        method="filter_figure",
+        widget=QuickSelect,
+    )
+    sort = StableOrdering(
         label=_("Sort by"),
         fields=(("last_contact_at", "contact"), ("opened_at", "opened"), ("at_home_since", "at_home_since")),
         field_labels={

@@ -27,6 +27,7 @@ from caseflow.forms import ModelIdsField, case_workers
 from caseflow.models import AccessAction, AccessLog, Case
 from caseflow.request_input import posted_text
 from caseflow.team_filters import NOBODY, QueueFilter
+from caseflow.widgets import QuickSelect
 
 QUEUE_PAGE_SIZE = 50
 
@@ -44,7 +45,7 @@ class ReassignForm(forms.Form):
     cases = ModelIdsField(
         queryset=Case.objects.all(), error_messages={"required": gettext_lazy("Tick the cases to reassign.")}
     )
-    owner = forms.ChoiceField(label=gettext_lazy("New owner"))
+    owner = forms.ChoiceField(label=gettext_lazy("New owner"), widget=QuickSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from caseflow import services, team
 from caseflow.demo_callbacks import demo_callbacks_seed
-from caseflow.history import bulk_create_tracked
+from caseflow.history import bulk_create_tracked, bulk_update_tracked
 from caseflow.models import AccessLog, Callback, CallbackStatus, Case, Notification
 from intake.demo import demo_cases_seed
-from tests.factories import case_with_call
+from tests.factories import CaseFactory, case_with_call
 from tests.querycount import numbered, page_queries
 from tests.signin import signed_in_client
 
@@ -263,3 +263,21 @@ def test_the_access_log_refuses_changes(team_lead):
         entry.save()
     with pytest.raises(ValueError):
         entry.delete()
+
+
+@pytest.mark.parametrize("sort", ["-contact", "contact", "opened", "-opened"])
+def test_the_queue_pages_neither_repeat_nor_skip_cases_that_share_a_date(team_lead_client, advisor, sort):
+    """Sixty cases opened and last contacted at the same moment, over two pages of fifty."""
+    same = timezone.now() - timedelta(days=3)
+    cases = [CaseFactory(owner=advisor) for _ in range(60)]
+    for case in cases:
+        case.opened_at = case.last_contact_at = same
+    bulk_update_tracked(cases, Case, ["opened_at", "last_contact_at"])
+
+    def listed(page: int) -> list[str]:
+        html = team_lead_client.get(reverse("team_queue"), {"sort": sort, "pagina": page}).content.decode()
+        return re.findall(r'aria-label="(OO-\d{4}-\d+)"', html)
+
+    first, second = listed(1), listed(2)
+    assert len(first) == 50 and len(second) == 10
+    assert sorted(first + second) == sorted(case.reference for case in cases)
