@@ -109,12 +109,16 @@ def open_cases_like(
 ) -> list[Case]:
     """Open cases that a new case would duplicate: the same phone number, or a
     child with the same first name and year of birth."""
-    same_phone = Q(callers__phone__in=phones) | Q(callers__phone_alt__in=phones) if phones else Q(pk__in=[])
+    # Each side looked up in its own index, then joined: one OR across the joined caller and
+    # child tables could use no index and read every caller and child (190 ms at 200,000 cases).
+    same_phone = Caller.objects.filter(Q(phone__in=phones) | Q(phone_alt__in=phones)).order_by().values("case_id")
     year = birth_date.year if birth_date else birth_year
     same_child = (
-        Q(child__search_name=search_key(child_first_name), child__birth_year=year)
-        if child_first_name and year
-        else Q(pk__in=[])
+        Child.objects.filter(search_name=search_key(child_first_name), birth_year=year).order_by().values("case_id")
     )
-    matches = Case.objects.open().filter(same_phone | same_child).values("pk")
+    if not phones:
+        same_phone = same_phone.none()
+    if not (child_first_name and year):
+        same_child = same_child.none()
+    matches = Case.objects.open().filter(pk__in=same_phone.union(same_child)).values("pk")
     return list(cases_for_lists().filter(pk__in=matches).order_by("-last_contact_at")[:5])
