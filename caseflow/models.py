@@ -180,6 +180,8 @@ class Case(models.Model):
             ),
             # The team lead's queue sorts open cases by age.
             models.Index(fields=["opened_at", "id"], name="case_open_opened", condition=_OPEN),
+            # The figures over time read the cases opened in a period (all of them, closed too).
+            models.Index(fields=["opened_at"], name="case_opened"),
             models.Index(fields=["review_requested_at"], name="case_review_asked",
                          condition=Q(review_requested_at__isnull=False)),
             # The review queue's "recently reviewed".
