@@ -88,7 +88,7 @@ def _advisor_count() -> int:
 
 # Refusals about the chosen time (office hours, a full slot): the form shows them at the slot grid;
 # the others (a closed case, a finished call-back, attempts used up) at the top of the form.
-TIME_REFUSALS = frozenset({"past", "holiday", "closed_day", "outside_hours", "not_a_slot", "slot_full"})
+TIME_REFUSALS = office_hours.REFUSAL_CODES | {"slot_full"}
 
 
 def _refuse_full_slot(*, assignee: User | None, due_at: datetime, exclude: Callback | None = None) -> None:
@@ -338,7 +338,7 @@ def callbacks_escalate_overdue(*, now: datetime | None = None, batch_size: int =
     """Tell the team leads, once, about call-backs still open well after their window."""
     now = now or timezone.now()
     late = now - timedelta(minutes=settings.CALLBACK_OVERDUE_MINUTES)
-    total = 0
+    total, leads = 0, None
     while True:
         with transaction.atomic():
             overdue = _claim(
@@ -350,7 +350,7 @@ def callbacks_escalate_overdue(*, now: datetime | None = None, batch_size: int =
             )
             if not overdue:
                 return total
-            leads = team_watch()
+            leads = team_watch() if leads is None else leads  # asked once per run, not per batch
             Notification.objects.bulk_create(
                 [
                     Notification(recipient=lead, key=_due_key(callback, "overdue"), kind=NotificationKind.OVERDUE,

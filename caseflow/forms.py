@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caseflow import roles
 from caseflow.models import OPEN_STATUSES, CaseStatus, CloseReason, Topic
+from caseflow.request_input import ID_DIGITS
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):
@@ -20,7 +21,7 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            if len(str(pk)) > 18:
+            if len(str(pk)) > ID_DIGITS:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )

@@ -78,6 +78,10 @@ def _hhmm(at: time) -> str:
     return at.strftime("%H:%M")
 
 
+# The codes of the refusals below: all of them are about the time chosen.
+REFUSAL_CODES = frozenset({"past", "holiday", "closed_day", "outside_hours", "not_a_slot"})
+
+
 def validate_callback_time(starts: datetime, ends: datetime, *, now: datetime | None = None) -> None:
     """Refuse a call-back outside the office hours, on a closed day, or in the past.
 

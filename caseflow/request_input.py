@@ -11,13 +11,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 # A database id: 64 bits hold 18 digits at least. int() refuses more than 4,300 digits,
 # and SQLite raises OverflowError beyond 64 bits.
-_ID_DIGITS = 18
+ID_DIGITS = 18
 
 
 def row_id(value: str | None) -> int | None:
     """A row id sent in a form or query; None for anything else ("²" is a digit to isdigit())."""
     value = value or ""
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= _ID_DIGITS else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= ID_DIGITS else None
+
+
+def plain_text(value: str) -> str:
+    """A text read from the request without a form, as PostgreSQL can store or compare it: without
+    NUL characters (nobody types one; a crafted request would otherwise be a server error)."""
+    return value.replace("\x00", "")
 
 
 def next_path(request: HttpRequest, default: str) -> str:

@@ -131,7 +131,7 @@ def dashboard(now: datetime | None = None) -> dict:
 
 
 def _case_counts(now: datetime) -> dict[str, Count]:
-    """What the dashboard counts of the open cases (the covering index case_open_counts holds each column)."""
+    """What the dashboard counts of the open cases (the covering index case_open_owner_counts holds each column)."""
     return {
         "total": Count("id"),
         # Aliases unlike the field names: an alias `at_home` would shadow the field in the filters.
@@ -163,14 +163,8 @@ def _end_of_today() -> datetime:
     return office_hours.local_datetime(timezone.localdate() + timedelta(days=1), datetime.min.time())
 
 
-def advisor_loads(now: datetime) -> list[AdvisorLoad]:
-    """Open cases and call-backs per active advisor, busiest first."""
-    case_rows = Case.objects.open().order_by().values("owner").annotate(total=Count("id"))
-    callback_rows = Callback.objects.open().order_by().values("assigned_to").annotate(**_callback_counts(now))
-    return _advisor_loads(case_rows, callback_rows)
-
-
-def _advisor_loads(case_rows, callback_rows) -> list[AdvisorLoad]:
+def _advisor_loads(case_rows: list[dict], callback_rows: list[dict]) -> list[AdvisorLoad]:
+    """Open cases and call-backs per active advisor, busiest first, from the dashboard's groups."""
     advisors = User.objects.filter(is_active=True, groups__name=roles.ADVISOR).order_by("first_name", "username")
     loads = {advisor.pk: AdvisorLoad(advisor) for advisor in advisors}
     for row in case_rows:

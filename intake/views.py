@@ -20,7 +20,7 @@ from caseflow.access import CHANGE_CASE, VIEW_CASE, case_for, require_permission
 from caseflow.audit import access_record
 from caseflow.models import AccessAction, Case
 from caseflow.panels import case_panels
-from caseflow.request_input import row_id
+from caseflow.request_input import plain_text, row_id
 from caseflow.services import ConcurrentEditError
 from intake import selectors, services
 from intake.drafts import DraftGrant, draft_grant_read, draft_grant_sign
@@ -176,9 +176,8 @@ def draft_save(request: HttpRequest) -> HttpResponse:
     case = None
     if grant.slot != services.NEW_CASE_SLOT:
         case = get_object_or_404(Case, pk=int(grant.slot.removeprefix("case-")))
-    # NUL characters are left out: PostgreSQL's JSON cannot hold them (nobody types one).
     data = {
-        name.replace("\x00", ""): [value[:_DRAFT_VALUE_MAX].replace("\x00", "") for value in values]
+        plain_text(name): [plain_text(value[:_DRAFT_VALUE_MAX]) for value in values]
         for name, values in request.POST.lists()
         if name not in _NOT_DRAFTED
     }
@@ -192,7 +191,7 @@ def draft_save(request: HttpRequest) -> HttpResponse:
 @require_POST
 def draft_discard(request: HttpRequest) -> HttpResponse:
     require_permission(request, ADD_CALL)
-    slot = request.POST.get("slot", "").replace("\x00", "")  # PostgreSQL refuses NUL in a query
+    slot = plain_text(request.POST.get("slot", ""))
     services.draft_discard(author=request.user, slot=slot)
     messages.info(request, _("The draft has been discarded."))
     case_id = row_id(slot.removeprefix("case-"))

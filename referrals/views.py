@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseflow.access import VIEW_CASE, case_for, require_permission
 from caseflow.audit import access_record
 from caseflow.models import AccessAction, Case
+from caseflow.request_input import plain_text
 from consent.services import DisclosureRefused
 from intake.models import StepTaken
 from referrals import selectors, services
@@ -31,7 +32,7 @@ def advice_preview(request: HttpRequest) -> HttpResponse:
     require_permission(request, VIEW_CASE)
     case = None
     if request.GET.get("zaak"):
-        case = Case.objects.filter(reference=request.GET["zaak"].replace("\x00", "")).first()
+        case = Case.objects.filter(reference=plain_text(request.GET["zaak"])).first()
     facts = _facts_from_form(request, case)
     advice = advise(facts, selectors.rule_parameters())
     return render(request, "referrals/_advice.html", _advice_context(advice, case=None))
@@ -85,7 +86,7 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
     """One click on a recommendation: the referral, with the rule and its reason."""
     require_permission(request, ADD_REFERRAL)
     case = case_for(request, reference)
-    loket = get_object_or_404(Loket, code=request.POST.get("loket", "").replace("\x00", ""), active=True)
+    loket = get_object_or_404(Loket, code=plain_text(request.POST.get("loket", "")), active=True)
     advice = next(
         (a for a in selectors.advice_for_case(case)
          if a.loket == loket.code and a.rule == request.POST.get("rule") and a.can_be_referred),

@@ -64,6 +64,16 @@ def _kill_group(process: subprocess.Popen | None) -> None:
     process.wait(timeout=30)
 
 
+def _stop(process: subprocess.Popen | None) -> None:
+    """SIGTERM, and SIGKILL for the whole group if it does not end within 15 s."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+
+
 class WorkerProcess:
     def __init__(
         self,
@@ -124,12 +134,7 @@ class WorkerProcess:
         raise RuntimeError(f"worker not ready in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                _kill_group(self.process)
+        _stop(self.process)
 
 
 def queue_settings(directory: Path, queue: str) -> tuple[str, Path]:
@@ -205,12 +210,7 @@ class BeatProcess:
         self.stop()
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                _kill_group(self.process)
+        _stop(self.process)
 
 
 @contextmanager
