@@ -12,15 +12,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseflow import team
-from caseflow.forms import case_workers
 from caseflow.models import AtHome, CaseStatus, Topic
 from caseflow.widgets import QuickSelect
 
 OPEN, ALL, NOBODY = "open", "all", "none"
 
 
-def _owner_choices():
-    return [(NOBODY, _("Team queue (nobody)"))] + [(str(user.pk), str(user)) for user in case_workers()]
+def owner_choices(owners) -> list[tuple[str, str]]:
+    """The owners a case can be filtered on or reassigned to: the team queue, then `owners`."""
+    return [(NOBODY, _("Team queue (nobody)"))] + [(str(user.pk), str(user)) for user in owners]
+
+
+class FormSelect(QuickSelect):
+    """Bootstrap's class on the widget itself: the filter bar writes its own few lines of markup
+    per field (queue.html) instead of crispy's templates, which cost more than the queue's queries."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "form-select", **(attrs or {})}, choices)
+
+
+class FormCheckbox(forms.CheckboxInput):
+    def __init__(self, attrs=None, check_test=None):
+        super().__init__({"class": "form-check-input", **(attrs or {})}, check_test)
 
 
 class StableOrdering(django_filters.OrderingFilter):
@@ -41,32 +54,31 @@ class QueueFilter(django_filters.FilterSet):
         choices=[(OPEN, _("Open (all but closed)")), *CaseStatus.choices, (ALL, _("All"))],
         empty_label=None,
         method="filter_status",
-        widget=QuickSelect,
+        widget=FormSelect,
     )
-    owner = django_filters.ChoiceFilter(
-        label=_("Owner"), choices=_owner_choices, method="filter_owner", widget=QuickSelect
-    )
+    # Its choices are the owners the view passes in (one list for this filter and the reassign form).
+    owner = django_filters.ChoiceFilter(label=_("Owner"), method="filter_owner", widget=FormSelect)
     age = django_filters.ChoiceFilter(
         label=_("Open for"),
         choices=[(b.key, b.label) for b in team.AGE_BUCKETS],
         method="filter_age",
-        widget=QuickSelect,
+        widget=FormSelect,
     )
     at_home = django_filters.ChoiceFilter(
-        label=_("At home without school"), choices=AtHome.choices, widget=QuickSelect
+        label=_("At home without school"), choices=AtHome.choices, widget=FormSelect
     )
     stale = django_filters.BooleanFilter(
-        label=_("No recent contact"), method="filter_stale", widget=forms.CheckboxInput
+        label=_("No recent contact"), method="filter_stale", widget=FormCheckbox
     )
-    flagged = django_filters.BooleanFilter(label=_("Flagged"), method="filter_flagged", widget=forms.CheckboxInput)
+    flagged = django_filters.BooleanFilter(label=_("Flagged"), method="filter_flagged", widget=FormCheckbox)
     topic = django_filters.ModelChoiceFilter(
-        label=_("Topic"), field_name="topics", queryset=Topic.objects.all(), widget=QuickSelect
+        label=_("Topic"), field_name="topics", queryset=Topic.objects.all(), widget=FormSelect
     )
     figure = django_filters.ChoiceFilter(
         label=_("Figure"),
         choices=lambda: [(f.key, f.label) for f in team.case_figures()],
         method="filter_figure",
-        widget=QuickSelect,
+        widget=FormSelect,
     )
     sort = StableOrdering(
         label=_("Sort by"),
@@ -79,14 +91,16 @@ class QueueFilter(django_filters.FilterSet):
             "at_home_since": _("Longest at home first"),
         },
         empty_label=None,
+        widget=FormSelect,
     )
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, owners, **kwargs):
         # Open cases, most recent contact first, unless the team lead asks otherwise.
         data = data.copy() if data is not None else {}
         data.setdefault("status", OPEN)
         data.setdefault("sort", "-contact")
         super().__init__(data, *args, **kwargs)
+        self.filters["owner"].extra["choices"] = owner_choices(owners)
 
     def filter_status(self, cases: QuerySet, name: str, value: str) -> QuerySet:
         if value == OPEN:

@@ -7,6 +7,7 @@ which is what an advisor does from the case page.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django import forms
@@ -16,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,10 +26,9 @@ from caseflow import services, team
 from caseflow.access import CHANGE_CASE, LEAD_TEAM, case_for, require_permission
 from caseflow.charts import bar_chart
 from caseflow.forms import ModelIdsField, case_workers
-from caseflow.models import AccessAction, AccessLog, Case
+from caseflow.models import AccessAction, AccessLog, AtHome, Case, CaseStatus, User
 from caseflow.request_input import posted_text
-from caseflow.team_filters import NOBODY, QueueFilter
-from caseflow.widgets import QuickSelect
+from caseflow.team_filters import NOBODY, FormSelect, QueueFilter, owner_choices
 
 QUEUE_PAGE_SIZE = 50
 
@@ -45,25 +46,25 @@ class ReassignForm(forms.Form):
     cases = ModelIdsField(
         queryset=Case.objects.all(), error_messages={"required": gettext_lazy("Tick the cases to reassign.")}
     )
-    owner = forms.ChoiceField(label=gettext_lazy("New owner"), widget=QuickSelect)
+    owner = forms.ChoiceField(label=gettext_lazy("New owner"), widget=FormSelect)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, owners: list[User], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "—"), (NOBODY, _("Team queue (nobody)"))] + [
-            (str(user.pk), str(user)) for user in case_workers()
-        ]
+        self.owners = {str(user.pk): user for user in owners}
+        self.fields["owner"].choices = [("", "—"), *owner_choices(owners)]
         self.fields["owner"].error_messages["required"] = _("Choose who takes the cases over.")
 
     def clean_owner(self):
         value = self.cleaned_data["owner"]
-        return None if value == NOBODY else case_workers().get(pk=value)
+        return None if value == NOBODY else self.owners[value]
 
 
 @require_http_methods(["GET", "POST"])
 def queue(request: HttpRequest) -> HttpResponse:
     require_permission(request, LEAD_TEAM)
+    owners = list(case_workers())  # one list for both forms' owner choices
     # Prefixed: the filter form on the same page has an `owner` field too.
-    reassign = ReassignForm(request.POST or None, prefix="overdragen")
+    reassign = ReassignForm(request.POST or None, prefix="overdragen", owners=owners)
     if request.method == "POST":
         require_permission(request, CHANGE_CASE)
         if reassign.is_valid():
@@ -78,19 +79,83 @@ def queue(request: HttpRequest) -> HttpResponse:
             )
             return redirect(request.get_full_path())
         messages.error(request, " ".join(e for errors in reassign.errors.values() for e in errors))
-    filtered = QueueFilter(request.GET, queryset=Case.objects.select_related("owner"))
+    filtered = QueueFilter(request.GET, queryset=Case.objects.select_related("owner"), owners=owners)
     page = Paginator(filtered.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {
         "filter": filtered,
         "page": page,
-        "cases": list(page.object_list),
+        "rows": queue_rows(page.object_list),
         "query": query.urlencode(),
         "reassign": reassign,
         "today": timezone.localdate(),
     }
     return render(request, "caseflow/team/queue.html", context)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One case as the queue shows it, every value ready to print.
+
+    Built in Python because 50 rows of template filters (dates, choice labels, truncation)
+    took a third of the queue's time at 200,000 cases (make bench).
+    """
+
+    pk: int
+    reference: str
+    url: str
+    status: str
+    status_label: str
+    owner: str
+    opened: str
+    last_contact: str
+    at_home: str
+    summary: str
+    flag_reason: str | None  # None: not flagged
+    review_asked: bool
+
+
+SUMMARY_SHOWN = 80
+
+
+def queue_rows(cases) -> list[QueueRow]:
+    statuses = {value: str(label) for value, label in CaseStatus.choices}
+    at_home = {value: str(label) for value, label in AtHome.choices}
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}  # as the date filter's "M"
+
+    def day(moment) -> str:
+        if moment is None:
+            return "—"
+        local = timezone.localtime(moment)
+        return f"{local.day} {months[local.month]} {local.year}"
+
+    def home(case: Case) -> str:
+        weeks = case.weeks_at_home
+        if weeks is not None:
+            return ngettext("%(weeks)s week", "%(weeks)s weeks", weeks) % {"weeks": weeks}
+        return at_home[case.at_home] if case.at_home != AtHome.NO else ""
+
+    def short(text: str) -> str:
+        return text if len(text) <= SUMMARY_SHOWN else text[: SUMMARY_SHOWN - 1] + "…"
+
+    return [
+        QueueRow(
+            pk=case.pk,
+            reference=case.reference,
+            url=case.get_absolute_url(),
+            status=case.status,
+            status_label=statuses[case.status],
+            owner=str(case.owner) if case.owner else _("team queue"),
+            opened=day(case.opened_at),
+            last_contact=day(case.last_contact_at),
+            at_home=home(case),
+            summary=short(case.summary),
+            flag_reason=case.flag_reason if case.flagged_at else None,
+            review_asked=case.review_requested_at is not None,
+        )
+        for case in cases
+    ]
 
 
 # --- Reviews ------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from hypothesis import strategies as st
 
 from caseflow import callbacks, office_hours
 from caseflow.callback_forms import CallbackOutcomeForm, CallbackPlanForm, CallbackTimeForm, slot_value
-from caseflow.forms import CaseCloseForm, CaseEditForm, CaseReopenForm, CaseStatusForm
+from caseflow.forms import CaseCloseForm, CaseEditForm, CaseReopenForm, CaseStatusForm, case_workers
 from caseflow.models import AccessLog, Case, Topic
 from caseflow.parties import case_parties
 from caseflow.privacy_views import AccessLogFilter, ErasureForm
@@ -391,13 +391,13 @@ SPECS = [
     Spec(
         "team_queue_filter", "team_lead", lambda w: reverse("team_queue"), method="get",
         valid=lambda w: {"status": "all", "sort": "-contact"},
-        forms=lambda w: [QueueFilter(queryset=Case.objects.all()).form],
+        forms=lambda w: [QueueFilter(queryset=Case.objects.all(), owners=list(case_workers())).form],
         extra={"pagina": ("1", "2", "last")}, refusal="answer", ok=frozenset({200}),
     ),
     Spec(
         "team_queue_reassign", "team_lead", lambda w: reverse("team_queue"),
         valid=lambda w: {"overdragen-cases": [str(w.case.pk)], "overdragen-owner": "none"},
-        forms=lambda w: [ReassignForm(prefix="overdragen")],
+        forms=lambda w: [ReassignForm(prefix="overdragen", owners=list(case_workers()))],
     ),
     # Privacy: retention hold, erasure, the access log.
     Spec(

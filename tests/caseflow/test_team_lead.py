@@ -176,6 +176,34 @@ def test_reassigning_without_cases_or_owner_says_what_is_missing_and_changes_not
     assert case.owner == advisor and case.history.count() == case.history.count()
 
 
+def _cells(row: str) -> list[str]:
+    """The text of each cell of a table row, tags left out, spaces collapsed."""
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_a_queue_row_shows_the_case_as_the_team_lead_reads_it(team_lead_client, advisor):
+    summary = "Ouder belt over een school die geen passend aanbod heeft en het kind al weken thuis laat zitten"
+    case = CaseFactory(owner=advisor, summary=summary)
+    case.at_home, case.at_home_since = "yes", timezone.localdate() - timedelta(weeks=3, days=2)
+    case.flagged_at, case.flag_reason = timezone.now(), "Ouder <b>niet</b> bereikt"
+    case.review_requested_at = timezone.now()
+    case.save()
+    CaseFactory(owner=None, summary="Kort")
+
+    html = team_lead_client.get(reverse("team_queue"), {"sort": "opened"}).content.decode()
+    rows = re.findall(r'<tr data-testid="queue-row">(.*?)</tr>', html, re.S)
+    cells = _cells(rows[0])
+    opened = timezone.localtime(case.opened_at)
+    month = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"][opened.month - 1]
+    assert cells[1] == f"{case.reference} gemarkeerd review"
+    assert f'href="{case.get_absolute_url()}"' in rows[0]
+    assert 'title="Ouder &lt;b&gt;niet&lt;/b&gt; bereikt"' in rows[0]
+    assert cells[2:7] == ["Nieuw", str(advisor), f"{opened.day} {month.title()} {opened.year}", "—", "3 weken"]
+    assert cells[7] == summary[:79] + "…" and len(cells[7]) == 80
+    other = _cells(rows[1])
+    assert other[3] == "teamwachtrij" and other[6] == "" and other[7] == "Kort"
+
+
 def test_reassigning_to_the_team_queue(team_lead_client, advisor):
     case = case_with_call(advisor=advisor)
     team_lead_client.post(reverse("team_queue"), {"overdragen-cases": [case.pk], "overdragen-owner": "none"})
