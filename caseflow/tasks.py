@@ -3,7 +3,7 @@ import os
 from celery import shared_task
 from django.db import connection
 
-from caseflow import callbacks, privacy
+from caseflow import callbacks, privacy, tally
 
 
 @shared_task(ignore_result=False)
@@ -36,3 +36,9 @@ def notifications_email() -> int:
 def retention_nightly() -> int:
     """Anonymise the cases whose retention period is over; each run is logged (RetentionRun)."""
     return privacy.retention_run().cases
+
+
+@shared_task
+def tally_compact() -> int:
+    """Every few minutes (beat): fold the tally of open cases into one row per group."""
+    return tally.compact()

@@ -1,0 +1,129 @@
+"""The tally of open cases behind the dashboard (caseflow/tally.py, PostgreSQL triggers):
+after any mix of changes, through the services, straight to the rows or two advisors at
+once, it says what counting the cases says; folding it changes no count."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from caseflow import services, tally
+from caseflow.history import bulk_update_tracked
+from caseflow.models import Case, OpenCaseTally
+from tests.factories import CaseFactory
+
+pytestmark = pytest.mark.postgres
+
+
+def _groups(rows: list[dict]) -> dict[tuple, int]:
+    return {tuple(row[column] for column in tally.GROUP): row["cases"] for row in rows if row["cases"]}
+
+
+def assert_tally_is_right() -> None:
+    assert _groups(tally.summed()) == _groups(tally.counted())
+
+
+def test_the_tally_follows_every_kind_of_change(advisor, other_advisor, team_lead):
+    cases = [CaseFactory(owner=advisor) for _ in range(8)]
+    CaseFactory(owner=None)
+    assert_tally_is_right()
+
+    services.case_set_status(case=cases[0], expected_version=cases[0].version, by=advisor, status="in_progress")
+    services.case_close(case=cases[1], expected_version=cases[1].version, by=advisor, reason="answered")
+    closed = Case.objects.get(pk=cases[2].pk)
+    services.case_close(case=closed, expected_version=closed.version, by=advisor, reason="duplicate")
+    closed.refresh_from_db()
+    services.case_reopen(case=closed, expected_version=closed.version, by=advisor)
+    services.cases_reassign(case_ids=[cases[3].pk, cases[4].pk], by=team_lead, owner=other_advisor)
+    services.cases_reassign(case_ids=[cases[5].pk], by=team_lead, owner=None)
+    services.case_request_review(case=cases[6], by=advisor, question="Klopt dit?")
+    services.case_record_contact(
+        case=cases[7], by=advisor, contact_at=timezone.now(), at_home="yes",
+        at_home_since=timezone.localdate() - timedelta(weeks=2),
+    )  # fmt: skip
+    assert_tally_is_right()
+
+    reviewed = Case.objects.get(pk=cases[6].pk)
+    services.case_mark_reviewed(case=reviewed, by=team_lead, comment="Goed zo")
+    flagged = list(Case.objects.filter(pk__in=[cases[0].pk, cases[7].pk]))
+    for case in flagged:
+        case.flagged_at, case.flag_reason = timezone.now(), "Ouder niet bereikt"
+    bulk_update_tracked(flagged, Case, ["flagged_at", "flag_reason"])
+    Case.objects.get(pk=cases[3].pk).delete()
+    assert_tally_is_right()
+
+    tally.compact()
+    assert_tally_is_right()
+    assert OpenCaseTally.objects.count() == len(_groups(tally.counted()))
+
+
+def test_a_call_that_changes_only_the_last_contact_writes_no_tally_row(advisor):
+    case = CaseFactory(owner=advisor)
+
+    def call() -> None:
+        case.refresh_from_db()
+        services.case_record_contact(case=case, by=advisor, contact_at=timezone.now(), at_home="no",
+                                     at_home_since=None)  # fmt: skip
+
+    call()
+    call()  # the second contact puts a new case in progress: a change of group
+    before = OpenCaseTally.objects.count()
+    for _ in range(3):
+        call()
+    assert Case.objects.get(pk=case.pk).status == "in_progress"
+    assert OpenCaseTally.objects.count() == before
+
+
+def test_folding_keeps_every_count_and_leaves_one_row_per_group(advisor, other_advisor):
+    case = CaseFactory(owner=advisor)
+    for owner in [other_advisor, advisor] * 5:
+        services.cases_reassign(case_ids=[case.pk], by=advisor, owner=owner)
+    CaseFactory(owner=other_advisor)
+    rows_before, groups = OpenCaseTally.objects.count(), _groups(tally.summed())
+
+    left = tally.compact()
+
+    assert rows_before > left == OpenCaseTally.objects.count() == len(groups)
+    assert _groups(tally.summed()) == groups
+    assert_tally_is_right()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_advisors_changing_cases_while_the_tally_is_folded_lose_no_change(advisor, other_advisor):
+    cases = [CaseFactory(owner=advisor) for _ in range(6)]
+    stop = threading.Event()
+    errors: list[Exception] = []
+
+    def reassign_back_and_forth(mine: list[Case]) -> None:
+        for round_ in range(15):
+            owner = other_advisor if round_ % 2 == 0 else advisor
+            services.cases_reassign(case_ids=[case.pk for case in mine], by=advisor, owner=owner)
+
+    def fold_until_stopped() -> None:
+        while not stop.is_set():
+            tally.compact()
+
+    def guarded(job, *args):
+        try:
+            job(*args)
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+        finally:
+            connection.close()
+
+    writers = [threading.Thread(target=guarded, args=(reassign_back_and_forth, cases[i::2])) for i in range(2)]
+    folder = threading.Thread(target=guarded, args=(fold_until_stopped,))
+    for thread in [folder, *writers]:
+        thread.start()
+    for thread in writers:
+        thread.join(timeout=60)
+    stop.set()
+    folder.join(timeout=60)
+
+    assert not errors, errors
+    assert_tally_is_right()
+    assert _groups(tally.summed()) == {(other_advisor.pk, "new", "no", False, False): 6}
