@@ -210,14 +210,14 @@ class Case(models.Model):
         return weeks is not None and weeks > AT_HOME_ALERT_WEEKS
 
 
-class OpenCaseTally(models.Model):
-    """Changes in the number of open cases per owner, status, at home, flagged and review asked.
+class CaseTally(models.Model):
+    """Changes in the number of cases per owner, status, at home, flagged and review asked.
 
     Written only by triggers on the case table (migration 0012), whatever writes a case: +1 for
-    the group a case enters, -1 for the group it leaves. The dashboard sums the rows per group
-    instead of counting 50,000 open cases on every visit; caseflow.tally.compact() folds the rows
-    into one per group now and then (beat), so there are always few. Inserts only, so two
-    advisors changing cases at once never wait for each other here.
+    the group a case enters, -1 for the group it leaves. The dashboard and the queue's counts
+    sum the rows per group instead of counting up to 200,000 cases on every visit;
+    caseflow.tally.compact() folds the rows into one per group now and then (beat), so there are
+    always few. Inserts only, so two advisors changing cases at once never wait for each other here.
     """
 
     # Plain columns, no foreign keys: a tally row outlives nothing and must never block a write.

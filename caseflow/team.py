@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseflow import office_hours, roles, tally
-from caseflow.models import OPEN_STATUSES, Callback, CallbackStatus, Case, User
+from caseflow.models import OPEN_STATUSES, Callback, CallbackStatus, Case, CaseStatus, User
 
 # --- Case figures other apps add --------------------------------------------------------
 
@@ -102,15 +102,15 @@ def dashboard(now: datetime | None = None) -> dict:
     """Every figure of the dashboard; a fixed number of queries.
 
     What does not change with time (owner, status, at home, flagged, review) comes from the
-    tally of open cases (caseflow.tally); what does (age, no recent contact) is counted among
+    tally of cases (caseflow.tally); what does (age, no recent contact) is counted among
     the recent cases only, read from an index, the rest of the open cases being the old ones.
     """
     now = now or timezone.now()
     open_cases = Case.objects.open()
-    groups = tally.open_case_groups()
+    groups = [group for group in tally.case_groups() if group["status"] != CaseStatus.CLOSED]
     totals = _group_totals(groups)
     ages = _age_counts(open_cases, now, totals["total"])
-    totals["stale"] = totals["total"] - _with_recent_contact(open_cases, now)
+    totals["stale"] = totals["total"] - with_recent_contact(open_cases, now)
     callback_counts = _callback_counts(now)
     callback_rows = list(Callback.objects.open().order_by().values("assigned_to").annotate(**callback_counts))
     return {
@@ -155,12 +155,13 @@ def _age_counts(open_cases, now: datetime, total: int) -> dict[str, int]:
     return {**{bucket.key: recent[bucket.key] for bucket in younger}, oldest.key: total - recent["recent"]}
 
 
-def _with_recent_contact(open_cases, now: datetime) -> int:
-    """Open cases that are not stale (stale_condition): a contact since the cutoff, or opened since
-    without one yet. Two counts, as one with OR could not read either index."""
+def with_recent_contact(cases, now: datetime) -> int:
+    """How many of `cases` are not stale (stale_condition): a contact since the cutoff, or opened
+    since without one yet. Two counts, as one with OR could not read either index; the stale
+    ones, most open cases at ten years of data, are what is left of a total."""
     cutoff = now - timedelta(days=settings.TEAM_STALE_DAYS)
-    contacted = open_cases.filter(last_contact_at__gte=cutoff).count()
-    return contacted + open_cases.filter(last_contact_at=None, opened_at__gte=cutoff).count()
+    contacted = cases.filter(last_contact_at__gte=cutoff).count()
+    return contacted + cases.filter(last_contact_at=None, opened_at__gte=cutoff).count()
 
 
 def _callback_counts(now: datetime) -> dict[str, Count]:

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caseflow import team
+from caseflow import tally, team
 from caseflow.models import AtHome, CaseStatus, Topic
 from caseflow.widgets import QuickSelect
 
@@ -46,6 +46,22 @@ class StableOrdering(django_filters.OrderingFilter):
         if not fields:
             return ordered
         return ordered.order_by(*fields, "-id" if fields[0].startswith("-") else "id")
+
+
+# The filters whose count the tally of cases can give (QueueFilter.count).
+TALLIED_FILTERS = frozenset({"status", "owner", "at_home", "flagged", "stale"})
+
+
+def _in_group(group: dict, chosen: dict) -> bool:
+    """Does a tally group (caseflow.tally.GROUP) hold cases that the chosen filters select?
+    The same conditions as QueueFilter's filter methods, on the group's columns."""
+    status, owner = chosen.get("status", ALL), chosen.get("owner")
+    return (
+        (status == ALL or (status == OPEN and group["status"] != CaseStatus.CLOSED) or group["status"] == status)
+        and (owner is None or (group["owner_id"] is None if owner == NOBODY else str(group["owner_id"]) == owner))
+        and chosen.get("at_home", group["at_home"]) == group["at_home"]
+        and (group["flagged"] or not chosen.get("flagged"))
+    )
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -101,6 +117,27 @@ class QueueFilter(django_filters.FilterSet):
         data.setdefault("sort", "-contact")
         super().__init__(data, *args, **kwargs)
         self.filters["owner"].extra["choices"] = owner_choices(owners)
+
+    def count(self) -> int:
+        """How many cases the filters select: from the tally of cases when it can tell (caseflow/tally.py).
+
+        At 200,000 cases counting the selected cases was most of the queue's time. The tally knows
+        the cases per status, owner, at home and flagged; "no recent contact" is what is left after
+        the few with a recent one. Any other filter is counted by the database.
+        """
+        if not (tally.kept_by_triggers() and self.is_valid()):
+            return self.qs.count()
+        chosen = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", False)}
+        chosen.pop("sort", None)
+        if not chosen.keys() <= TALLIED_FILTERS:
+            return self.qs.count()
+        total = sum(group["cases"] for group in tally.case_groups() if _in_group(group, chosen))
+        if not chosen.get("stale"):
+            return total
+        others = self.queryset.all()
+        for name in chosen.keys() - {"stale"}:
+            others = self.filters[name].filter(others, chosen[name])
+        return total - team.with_recent_contact(others, timezone.now())
 
     def filter_status(self, cases: QuerySet, name: str, value: str) -> QuerySet:
         if value == OPEN:

@@ -59,6 +59,14 @@ class ReassignForm(forms.Form):
         return None if value == NOBODY else self.owners[value]
 
 
+class CountedPaginator(Paginator):
+    """A paginator given its count, instead of asking the database (QueueFilter.count)."""
+
+    def __init__(self, object_list, per_page: int, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count  # in place of Paginator's cached count
+
+
 @require_http_methods(["GET", "POST"])
 def queue(request: HttpRequest) -> HttpResponse:
     require_permission(request, LEAD_TEAM)
@@ -80,7 +88,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             return redirect(request.get_full_path())
         messages.error(request, " ".join(e for errors in reassign.errors.values() for e in errors))
     filtered = QueueFilter(request.GET, queryset=Case.objects.select_related("owner"), owners=owners)
-    page = Paginator(filtered.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = CountedPaginator(filtered.qs, QUEUE_PAGE_SIZE, count=filtered.count()).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {

@@ -16,6 +16,7 @@ from caseflow import services, team
 from caseflow.demo_callbacks import demo_callbacks_seed
 from caseflow.history import bulk_create_tracked, bulk_update_tracked
 from caseflow.models import AccessLog, Callback, CallbackStatus, Case, Notification
+from caseflow.team_filters import QueueFilter
 from intake.demo import demo_cases_seed
 from tests.factories import CaseFactory, case_with_call
 from tests.querycount import numbered, page_queries
@@ -174,6 +175,35 @@ def test_reassigning_without_cases_or_owner_says_what_is_missing_and_changes_not
     assert message in response.content.decode()
     case.refresh_from_db()
     assert case.owner == advisor and case.history.count() == case.history.count()
+
+
+QUEUE_COUNTS = [
+    {}, {"status": "all"}, {"status": "closed"}, {"status": "in_progress"}, {"owner": "advisor"}, {"owner": "none"},
+    {"at_home": "yes"}, {"flagged": "on"}, {"stale": "on"}, {"stale": "on", "owner": "advisor"},
+    {"stale": "on", "status": "all"}, {"stale": "on", "at_home": "at_risk", "flagged": "on"},
+    {"status": "all", "owner": "none", "at_home": "no"}, {"age": "older"}, {"stale": "on", "age": "week"},
+    {"status": "bogus"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("params", QUEUE_COUNTS, ids=[str(params) for params in QUEUE_COUNTS])
+def test_the_queue_says_how_many_cases_its_filters_select(team_lead_client, advisor, params):
+    """On PostgreSQL most counts come from the tally of cases (caseflow/tally.py): each must be
+    the number of cases the filters select, as the database counts them."""
+    demo_cases_seed(count=80, seed=5)
+    cases = list(Case.objects.order_by("id"))
+    for case in cases[:6]:
+        case.owner = None
+        case.save()
+    for case in cases[6:12]:
+        case.flagged_at, case.flag_reason, case.at_home = timezone.now(), "Ouder niet bereikt", "at_risk"
+        case.save()
+    query = {key: str(advisor.pk) if value == "advisor" else value for key, value in params.items()}
+    expected = QueueFilter(query, queryset=Case.objects.all(), owners=[advisor]).qs.count()
+
+    html = team_lead_client.get(reverse("team_queue"), query).content.decode()
+
+    assert re.search(rf">{expected} zaak|>{expected} zaken", html), f"{params}: the database counts {expected}"
 
 
 def _cells(row: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""The tally of open cases behind the dashboard (caseflow/tally.py, PostgreSQL triggers):
+"""The tally of cases behind the dashboard and the queue's counts (caseflow/tally.py, PostgreSQL triggers):
 after any mix of changes, through the services, straight to the rows or two advisors at
 once, it says what counting the cases says; folding it changes no count."""
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from caseflow import services, tally
 from caseflow.history import bulk_update_tracked
-from caseflow.models import Case, OpenCaseTally
+from caseflow.models import Case, CaseTally
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.postgres
@@ -58,7 +58,7 @@ def test_the_tally_follows_every_kind_of_change(advisor, other_advisor, team_lea
 
     tally.compact()
     assert_tally_is_right()
-    assert OpenCaseTally.objects.count() == len(_groups(tally.counted()))
+    assert CaseTally.objects.count() == len(_groups(tally.counted()))
 
 
 def test_a_call_that_changes_only_the_last_contact_writes_no_tally_row(advisor):
@@ -71,11 +71,11 @@ def test_a_call_that_changes_only_the_last_contact_writes_no_tally_row(advisor):
 
     call()
     call()  # the second contact puts a new case in progress: a change of group
-    before = OpenCaseTally.objects.count()
+    before = CaseTally.objects.count()
     for _ in range(3):
         call()
     assert Case.objects.get(pk=case.pk).status == "in_progress"
-    assert OpenCaseTally.objects.count() == before
+    assert CaseTally.objects.count() == before
 
 
 def test_folding_keeps_every_count_and_leaves_one_row_per_group(advisor, other_advisor):
@@ -83,11 +83,11 @@ def test_folding_keeps_every_count_and_leaves_one_row_per_group(advisor, other_a
     for owner in [other_advisor, advisor] * 5:
         services.cases_reassign(case_ids=[case.pk], by=advisor, owner=owner)
     CaseFactory(owner=other_advisor)
-    rows_before, groups = OpenCaseTally.objects.count(), _groups(tally.summed())
+    rows_before, groups = CaseTally.objects.count(), _groups(tally.summed())
 
     left = tally.compact()
 
-    assert rows_before > left == OpenCaseTally.objects.count() == len(groups)
+    assert rows_before > left == CaseTally.objects.count() == len(groups)
     assert _groups(tally.summed()) == groups
     assert_tally_is_right()
 
