@@ -130,7 +130,7 @@ def _arguments() -> argparse.Namespace:
         "--requests",
         type=int,
         default=int(env("BENCH_REQUESTS", 200)),
-        help="requests per page (the admin gets a tenth, at least 10)",
+        help="requests per page (the admin as many within 20 s, at least a tenth)",
     )
     parser.add_argument("--load-seconds", type=float, default=float(env("BENCH_LOAD_SECONDS", 120)))
     parser.add_argument("--load-advisors", type=int, default=int(env("BENCH_LOAD_ADVISORS", 50)))
