@@ -11,7 +11,8 @@ the moment their reminder should go out); then the task(s) are sent. Measured: t
 wall time from sending until every one of them has its notification, and each
 reminder's lateness: the moment its notification became visible (committed; polled
 every 50 ms) minus the moment it should have gone out. The call-backs, their
-notifications and their history rows are deleted afterwards, so the team lead's figures stay those of the seeded data.
+notifications and their history rows are deleted afterwards and the tables' indexes rebuilt,
+so the team lead's figures and pages stay those of the seeded data.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def run(production_env: dict[str, str], *, count: int, log_path: Path) -> dict:
     finally:
         worker.stop()
         _remove()
+        _compacted()
     return {"count": count, "tick": tick, "naive": naive, "caught_up": caught_up}
 
 
@@ -156,6 +158,20 @@ def _remove() -> None:
         cursor.execute(f"DELETE FROM {Notification._meta.db_table} WHERE callback_id IN ({ours})", [SUBJECT])
         cursor.execute(f"DELETE FROM {history} WHERE subject = %s", [SUBJECT])
         cursor.execute(f"DELETE FROM {table} WHERE subject = %s", [SUBJECT])
+
+
+def _compacted() -> None:
+    """Indexes as compact as before the run: 20,000 call-backs went through the partial indexes of
+    open call-backs at once, a burst no live line sees, and the planner then shuns the bloated
+    covering index the team lead's dashboard reads (12 ms instead of 2 at 200,000 cases)."""
+    from django.db import connection
+
+    from caseflow.models import Callback, Notification
+
+    with connection.cursor() as cursor:
+        for model in (Callback, Notification):
+            cursor.execute(f"REINDEX TABLE {model._meta.db_table}")
+            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
 
 class _Worker:
