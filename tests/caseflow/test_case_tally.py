@@ -127,3 +127,17 @@ def test_advisors_changing_cases_while_the_tally_is_folded_lose_no_change(adviso
     assert not errors, errors
     assert_tally_is_right()
     assert _groups(tally.summed()) == {(other_advisor.pk, "new", "no", False, False): 6}
+
+
+def test_the_beat_folds_the_tally_every_five_minutes(settings, advisor, other_advisor):
+    from caseflow import tasks
+
+    case = CaseFactory(owner=advisor)
+    services.cases_reassign(case_ids=[case.pk], by=advisor, owner=other_advisor)
+    entry = settings.CELERY_BEAT_SCHEDULE["tally-compact"]
+    assert (entry["task"], entry["schedule"]) == ("caseflow.tasks.tally_compact", 300)
+
+    left = tasks.tally_compact.delay().get()
+
+    assert left == CaseTally.objects.count() == 1
+    assert_tally_is_right()
