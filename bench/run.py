@@ -127,6 +127,8 @@ class Machine:
 
 
 def _arguments() -> argparse.Namespace:
+    from bench.pages import ADMIN_BUDGET_SECONDS
+
     env = os.environ.get
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=int(env("BENCH_CASES", 200_000)))
@@ -134,7 +136,7 @@ def _arguments() -> argparse.Namespace:
         "--requests",
         type=int,
         default=int(env("BENCH_REQUESTS", 200)),
-        help="requests per page (the admin as many within 20 s, at least a tenth)",
+        help=f"requests per page (the admin as many within {ADMIN_BUDGET_SECONDS:.0f} s, at least a tenth)",
     )
     parser.add_argument("--load-seconds", type=float, default=float(env("BENCH_LOAD_SECONDS", 120)))
     parser.add_argument("--load-advisors", type=int, default=int(env("BENCH_LOAD_ADVISORS", 50)))

@@ -314,8 +314,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caseflow@localhost")
 
 # --- Team leads --------------------------------------------------------------------
 
-# The dashboard sums a tally of open cases that grows by two rows per change of owner, status,
-# at home, flag or review; this folds it back to one row per group (caseflow/tally.py).
+# The dashboard and the queue sum a tally of cases that grows by two rows per change of owner,
+# status, at home, flag or review; this folds it back to one row per group (caseflow/tally.py).
 CELERY_BEAT_SCHEDULE["tally-compact"] = {"task": "caseflow.tasks.tally_compact", "schedule": 300}
 
 # An open case without contact for this many days counts as stuck on the dashboard.

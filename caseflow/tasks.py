@@ -40,5 +40,5 @@ def retention_nightly() -> int:
 
 @shared_task
 def tally_compact() -> int:
-    """Every few minutes (beat): fold the tally of open cases into one row per group."""
+    """Every few minutes (beat): fold the tally of cases into one row per group."""
     return tally.compact()

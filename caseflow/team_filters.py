@@ -32,6 +32,8 @@ class FormSelect(QuickSelect):
 
 
 class FormCheckbox(forms.CheckboxInput):
+    """Bootstrap's class on the checkbox itself, as FormSelect."""
+
     def __init__(self, attrs=None, check_test=None):
         super().__init__({"class": "form-check-input", **(attrs or {})}, check_test)
 

@@ -97,7 +97,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         "rows": queue_rows(page.object_list),
         "query": query.urlencode(),
         "reassign": reassign,
-        "today": timezone.localdate(),
     }
     return render(request, "caseflow/team/queue.html", context)
 
