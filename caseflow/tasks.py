@@ -40,5 +40,7 @@ def retention_nightly() -> int:
 
 @shared_task
 def tally_compact() -> int:
-    """Every few minutes (beat): fold the tally of cases into one row per group."""
-    return tally.compact()
+    """Every few minutes (beat): fold the tally of cases into one row per group, and vacuum it."""
+    left = tally.compact()
+    tally.vacuum()
+    return left
