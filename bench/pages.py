@@ -14,7 +14,6 @@ import random
 import statistics
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from urllib.parse import urlencode
 
 ADVISOR, TEAM_LEAD = "advisor", "team lead"
@@ -80,11 +79,12 @@ def team_pages(advisor) -> list[Page]:
     from django.utils import timezone
 
     from caseflow.models import OPEN_STATUSES
+    from caseflow.team import days_back
 
     now = timezone.now()
     open_ = {"status__in": ",".join(OPEN_STATUSES)}
-    stale = (now - timedelta(days=settings.TEAM_STALE_DAYS)).isoformat()
-    older = (now - timedelta(days=91)).isoformat()
+    stale = days_back(now, settings.TEAM_STALE_DAYS).isoformat()
+    older = days_back(now, 91).isoformat()
     queue = "/teamleider/zaken/"
     team = {"persona": TEAM_LEAD, "group": TEAM_LEAD}
     return [
@@ -104,7 +104,7 @@ def team_pages(advisor) -> list[Page]:
         Page("admin: open, newest contact", ADMIN, [{**open_, "o": "-5"}], **team),
         Page("admin: one owner's open", ADMIN, [{**open_, "owner__id__exact": advisor.pk, "o": "-5"}], **team),
         Page("admin: open, contact < 14 d ago", ADMIN, [{**open_, "last_contact_at__lt": stale, "o": "5"}], **team),
-        Page("admin: open, opened > 91 d ago", ADMIN, [{**open_, "opened_at__lte": older, "o": "4"}], **team),
+        Page("admin: open, opened > 91 d ago", ADMIN, [{**open_, "opened_at__lt": older, "o": "4"}], **team),
         Page("admin: open, at home", ADMIN, [{**open_, "at_home__exact": "yes", "o": "4"}], **team),
         Page("admin: page 2", ADMIN, [{"p": "2"}], **team),
     ]  # fmt: skip

@@ -169,15 +169,14 @@ class Case(models.Model):
             # Search looks up each matching case's place in its order without
             # reading the table (PostgreSQL; other databases ignore `include`).
             models.Index(fields=["id"], include=["closed_at", "last_contact_at"], name="case_search_order"),
-            models.Index(
-                fields=["at_home", "at_home_since"], name="case_at_home", condition=~Q(at_home="no")
-            ),
+            models.Index(fields=["at_home", "at_home_since"], name="case_at_home", condition=~Q(at_home="no")),
             # The team lead's queue sorts open cases by age.
             models.Index(fields=["opened_at", "id"], name="case_open_opened", condition=_OPEN),
             # The figures over time read the cases opened in a period (all of them, closed too).
             models.Index(fields=["opened_at"], name="case_opened"),
-            models.Index(fields=["review_requested_at"], name="case_review_asked",
-                         condition=Q(review_requested_at__isnull=False)),
+            models.Index(
+                fields=["review_requested_at"], name="case_review_asked", condition=Q(review_requested_at__isnull=False)
+            ),
             # The review queue's "recently reviewed".
             models.Index(fields=["-reviewed_at"], name="case_reviewed", condition=Q(reviewed_at__isnull=False)),
         ]
@@ -230,6 +229,32 @@ class CaseTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id}/{self.status}/{self.at_home}: {self.change:+d}"
+
+
+class CaseHourTally(models.Model):
+    """Changes in the number of open cases per hour they were opened in, and per hour of their
+    last contact (of their opening, before a first contact).
+
+    Written only by triggers on the case table (migration 0013), as CaseTally is. What depends
+    on the clock on the dashboard (age buckets, no contact for TEAM_STALE_DAYS) sums the rows
+    since the start of a day instead of reading the thousands of cases opened or called since.
+    caseflow.tally.compact() folds the rows into one per hour, and every hour before the horizon
+    (no count starts that far back) into one row without an hour.
+    """
+
+    class Kind(models.TextChoices):
+        OPENED = "opened"
+        CONTACT = "contact"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    hour = models.DateTimeField(null=True)  # None: before the horizon, folded together
+    change = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["hour"], include=["kind", "change"], name="case_hour_tally_since")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.hour}: {self.change:+d}"
 
 
 class CaseReferenceCounter(models.Model):

@@ -1,17 +1,24 @@
-"""How many cases each group holds (owner, status, at home, flagged, review asked).
+"""How many cases each group holds (owner, status, at home, flagged, review asked), and how
+many open cases were opened or last contacted since a given day.
 
-On PostgreSQL the database keeps a tally (models.CaseTally, written by the triggers of
-migration 0012): the dashboard and the queue's page count sum its few rows instead of counting
-tens of thousands of cases on every visit (at 200,000 cases, most of each page's time). The
-embedded SQLite of `make run` holds a demo's few hundred cases and counts them directly.
+On PostgreSQL the database keeps two tallies (models.CaseTally and CaseHourTally, written by
+the triggers of migrations 0012 and 0013): the dashboard and the queue's page count sum their
+few rows instead of counting tens of thousands of cases on every visit (at 200,000 cases, most
+of each page's time). The embedded SQLite of `make run` holds a demo's few hundred cases and
+counts them directly.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from caseflow.models import Case, CaseTally
+from caseflow.models import Case, CaseHourTally, CaseTally
 
 GROUP = ("owner_id", "status", "at_home", "flagged", "review_asked")
 
@@ -43,31 +50,71 @@ def counted() -> list[dict]:
     )
 
 
-# One statement, so it needs no lock: it deletes the rows it read and writes their sums back,
-# all in one snapshot; a change committed meanwhile is not in that snapshot and stays as it is.
+OPENED, CONTACT = CaseHourTally.Kind.OPENED, CaseHourTally.Kind.CONTACT
+# How far back the hour tally keeps its hours apart: the oldest day the dashboard counts from
+# (its oldest age bucket, caseflow.team.AGE_BUCKETS, starts at 91 days; TEAM_STALE_DAYS may
+# reach further), with two days to spare for a day's start and the clock.
+KEPT_DAYS = 91
+
+
+def horizon(now: datetime) -> datetime:
+    return now - timedelta(days=max(KEPT_DAYS, settings.TEAM_STALE_DAYS) + 2)
+
+
+def open_cases_since(now: datetime, **moments: tuple[str, datetime]) -> dict[str, int]:
+    """For each name, how many open cases were opened (OPENED) or last contacted (CONTACT: their
+    opening, before a first contact) at or after its moment, a whole hour within the horizon:
+    `open_cases_since(now, week=(OPENED, start_of_the_week))`."""
+    for kind, moment in moments.values():
+        if moment < horizon(now) or moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0) != moment:
+            raise ValueError(f"{kind} since {moment}: the hour tally counts from whole hours since {horizon(now)}")
+    if kept_by_triggers():
+        rows = CaseHourTally.objects.filter(hour__gte=min(moment for _, moment in moments.values()))
+        return rows.aggregate(**{
+            name: Sum("change", filter=Q(kind=kind, hour__gte=moment), default=0)
+            for name, (kind, moment) in moments.items()
+        })  # fmt: skip
+    cases = Case.objects.open().annotate(contact=Coalesce("last_contact_at", "opened_at"))
+    field = {OPENED: "opened_at", CONTACT: "contact"}
+    return cases.aggregate(**{
+        name: Count("id", filter=Q(**{f"{field[kind]}__gte": moment})) for name, (kind, moment) in moments.items()
+    })  # fmt: skip
+
+
+# One statement each, so they need no lock: each deletes the rows it read and writes their sums
+# back, all in one snapshot; a change committed meanwhile is not in that snapshot and stays as it is.
 _COMPACT = f"""
 WITH folded AS (DELETE FROM caseflow_casetally RETURNING {", ".join(GROUP)}, change)
 INSERT INTO caseflow_casetally ({", ".join(GROUP)}, change)
 SELECT {", ".join(GROUP)}, SUM(change) FROM folded GROUP BY {", ".join(GROUP)} HAVING SUM(change) <> 0
 """
+# The hours before the horizon fold into one row per kind, without an hour: nothing counts from
+# that far back, and the few hundred hours since stay apart.
+_COMPACT_HOURS = """
+WITH folded AS (DELETE FROM caseflow_casehourtally RETURNING kind, hour, change)
+INSERT INTO caseflow_casehourtally (kind, hour, change)
+SELECT kind, CASE WHEN hour >= %s THEN hour END, SUM(change) FROM folded GROUP BY 1, 2 HAVING SUM(change) <> 0
+"""
 
 
 def compact() -> int:
-    """Fold the tally into one row per group (beat, every few minutes); returns the rows left."""
+    """Fold both tallies into one row per group and hour (beat, every few minutes); returns the rows left."""
     if not kept_by_triggers():
         return 0
     with connection.cursor() as cursor:
         cursor.execute(_COMPACT)
-        return cursor.rowcount
+        left = cursor.rowcount
+        cursor.execute(_COMPACT_HOURS, [horizon(timezone.now())])
+        return left + cursor.rowcount
 
 
-# Each fold leaves every earlier row dead, and reading the tally reads every page of its table,
+# Each fold leaves every earlier row dead, and reading a tally reads every page of its table,
 # dead rows and all, until a vacuum gives them back: after a burst of changes (a bulk close, the
 # bench's seeding) a thousand pages for a few hundred rows. Autovacuum may come late or not at
 # all (it can be switched off), so the fold's own task vacuums right after. INDEX_CLEANUP ON:
 # with few dead rows PostgreSQL may skip cleaning the index, and the dead line pointers it then
 # leaves keep the emptied pages at the end of the table from being cut off.
-_VACUUM = "VACUUM (INDEX_CLEANUP ON) caseflow_casetally"
+_VACUUM = "VACUUM (INDEX_CLEANUP ON) caseflow_casetally, caseflow_casehourtally"
 
 
 def vacuum() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, OuterRef, Q, Subquery
@@ -67,17 +67,23 @@ AGE_BUCKETS = (
 )
 
 
+def days_back(now: datetime, days: int) -> datetime:
+    """The start (local midnight) of the last `days` days, today included: since then a case is
+    under `days` days old, or was contacted within `days` days. Ages count in whole days."""
+    return office_hours.local_datetime(timezone.localdate(now) - timedelta(days=days - 1), time.min)
+
+
 def age_condition(bucket: AgeBucket, now: datetime) -> Q:
-    condition = Q(opened_at__lte=now - timedelta(days=bucket.min_days))
+    condition = Q(opened_at__lt=days_back(now, bucket.min_days)) if bucket.min_days else Q()
     if bucket.max_days is not None:
-        condition &= Q(opened_at__gt=now - timedelta(days=bucket.max_days))
+        condition &= Q(opened_at__gte=days_back(now, bucket.max_days))
     return condition
 
 
 def stale_condition(now: datetime) -> Q:
-    """No contact for TEAM_STALE_DAYS (or never, for a case older than that)."""
-    cutoff = now - timedelta(days=settings.TEAM_STALE_DAYS)
-    return Q(last_contact_at__lt=cutoff) | Q(last_contact_at=None, opened_at__lt=cutoff)
+    """No contact within TEAM_STALE_DAYS days (nor an opening, for a case without a contact yet)."""
+    since = days_back(now, settings.TEAM_STALE_DAYS)
+    return Q(last_contact_at__lt=since) | Q(last_contact_at=None, opened_at__lt=since)
 
 
 def overdue_condition(now: datetime) -> Q:
@@ -101,16 +107,15 @@ AT_HOME_SHOWN = 10
 def dashboard(now: datetime | None = None) -> dict:
     """Every figure of the dashboard; a fixed number of queries.
 
-    What does not change with time (owner, status, at home, flagged, review) comes from the
-    tally of cases (caseflow.tally); what does (age, no recent contact) is counted among
-    the recent cases only, read from an index, the rest of the open cases being the old ones.
+    The counts of cases come from the tallies (caseflow.tally): per owner, status, at home,
+    flagged and review asked, and per hour opened and last contacted for what changes with the
+    clock (age, no recent contact).
     """
     now = now or timezone.now()
     open_cases = Case.objects.open()
     groups = [group for group in tally.case_groups() if group["status"] != CaseStatus.CLOSED]
     totals = _group_totals(groups)
-    ages = _age_counts(open_cases, now, totals["total"])
-    totals["stale"] = totals["total"] - with_recent_contact(open_cases, now)
+    ages, totals["stale"] = _ages_and_stale(now, totals["total"])
     callback_counts = _callback_counts(now)
     callback_rows = list(Callback.objects.open().order_by().values("assigned_to").annotate(**callback_counts))
     return {
@@ -145,23 +150,29 @@ def _group_totals(groups: list[dict]) -> dict:
     return totals
 
 
-def _age_counts(open_cases, now: datetime, total: int) -> dict[str, int]:
-    """Open cases per age bucket. The buckets follow each other, the last without end: only
-    the cases younger than the last one are read, and the last holds the rest of the total."""
-    *younger, oldest = AGE_BUCKETS
-    recent = open_cases.filter(opened_at__gt=now - timedelta(days=oldest.min_days)).aggregate(
-        recent=Count("id"), **{bucket.key: Count("id", filter=age_condition(bucket, now)) for bucket in younger}
+def _ages_and_stale(now: datetime, total: int) -> tuple[dict[str, int], int]:
+    """Open cases per age bucket, and how many had no contact within TEAM_STALE_DAYS, from the
+    hour tally (caseflow.tally): the cases opened since the start of each bucket and contacted
+    since the cutoff; the oldest bucket and the stale cases are what is left of the total."""
+    since = tally.open_cases_since(
+        now,
+        contacted=(tally.CONTACT, days_back(now, settings.TEAM_STALE_DAYS)),
+        **{bucket.key: (tally.OPENED, days_back(now, bucket.max_days)) for bucket in AGE_BUCKETS if bucket.max_days},
     )
-    return {**{bucket.key: recent[bucket.key] for bucket in younger}, oldest.key: total - recent["recent"]}
+    ages, younger = {}, 0
+    for bucket in AGE_BUCKETS:
+        opened_since = since[bucket.key] if bucket.max_days else total
+        ages[bucket.key], younger = opened_since - younger, opened_since
+    return ages, total - since["contacted"]
 
 
 def with_recent_contact(cases, now: datetime) -> int:
     """How many of `cases` are not stale (stale_condition): a contact since the cutoff, or opened
     since without one yet. Two counts, as one with OR could not read either index; the stale
     ones, most open cases at ten years of data, are what is left of a total."""
-    cutoff = now - timedelta(days=settings.TEAM_STALE_DAYS)
-    contacted = cases.filter(last_contact_at__gte=cutoff).count()
-    return contacted + cases.filter(last_contact_at=None, opened_at__gte=cutoff).count()
+    since = days_back(now, settings.TEAM_STALE_DAYS)
+    contacted = cases.filter(last_contact_at__gte=since).count()
+    return contacted + cases.filter(last_contact_at=None, opened_at__gte=since).count()
 
 
 def _callback_counts(now: datetime) -> dict[str, Count]:
@@ -179,7 +190,7 @@ def _summed(rows: list[dict], counts: dict) -> dict[str, int]:
 
 
 def _end_of_today() -> datetime:
-    return office_hours.local_datetime(timezone.localdate() + timedelta(days=1), datetime.min.time())
+    return office_hours.local_datetime(timezone.localdate() + timedelta(days=1), time.min)
 
 
 def _advisor_loads(groups: list[dict], callback_rows: list[dict]) -> list[AdvisorLoad]:
@@ -299,4 +310,3 @@ register_series(Series("topics", _("Cases opened per topic"), _("cases"), 20, _t
 register_series(Series("first-callback", _("Days from first call to first call-back"), _("days"), 40,
                        _first_callback_days))  # fmt: skip
 register_series(Series("callbacks-on-time", _("Call-backs made on time"), "%", 50, _on_time_share))
-

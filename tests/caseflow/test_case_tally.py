@@ -1,19 +1,21 @@
-"""The tally of cases behind the dashboard and the queue's counts (caseflow/tally.py, PostgreSQL triggers):
-after any mix of changes, through the services, straight to the rows or two advisors at
-once, it says what counting the cases says; folding it changes no count."""
+"""The tallies of cases behind the dashboard and the queue's counts (caseflow/tally.py, PostgreSQL
+triggers): after any mix of changes, through the services, straight to the rows or two advisors
+at once, they say what counting the cases says; folding them changes no count."""
 
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
-from caseflow import services, tally
+from caseflow import services, tally, team
 from caseflow.history import bulk_update_tracked
-from caseflow.models import Case, CaseTally
+from caseflow.models import Case, CaseHourTally, CaseTally
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.postgres
@@ -23,13 +25,39 @@ def _groups(rows: list[dict]) -> dict[tuple, int]:
     return {tuple(row[column] for column in tally.GROUP): row["cases"] for row in rows if row["cases"]}
 
 
+def _hour(moment: datetime, horizon: datetime) -> datetime | None:
+    """The hour a moment counts in; None before the horizon, where folding puts it."""
+    hour = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return hour if hour >= horizon else None
+
+
+def _hours_summed(horizon: datetime) -> dict[tuple, int]:
+    hours = Counter()
+    for row in CaseHourTally.objects.values("kind", "hour", "change"):
+        hours[row["kind"], row["hour"] and _hour(row["hour"], horizon)] += row["change"]
+    return {key: cases for key, cases in hours.items() if cases}
+
+
+def _hours_counted(horizon: datetime) -> dict[tuple, int]:
+    hours = Counter()
+    for opened_at, last_contact_at in Case.objects.open().values_list("opened_at", "last_contact_at"):
+        hours[tally.OPENED, _hour(opened_at, horizon)] += 1
+        hours[tally.CONTACT, _hour(last_contact_at or opened_at, horizon)] += 1
+    return dict(hours)
+
+
 def assert_tally_is_right() -> None:
     assert _groups(tally.summed()) == _groups(tally.counted())
+    horizon = tally.horizon(timezone.now())
+    assert _hours_summed(horizon) == _hours_counted(horizon)
 
 
 def test_the_tally_follows_every_kind_of_change(advisor, other_advisor, team_lead):
     cases = [CaseFactory(owner=advisor) for _ in range(8)]
     CaseFactory(owner=None)
+    long_open = CaseFactory(owner=advisor)
+    long_open.opened_at = timezone.now() - timedelta(days=400)  # before the hour tally's horizon
+    bulk_update_tracked([long_open], Case, ["opened_at"])
     assert_tally_is_right()
 
     services.case_set_status(case=cases[0], expected_version=cases[0].version, by=advisor, status="in_progress")
@@ -54,11 +82,15 @@ def test_the_tally_follows_every_kind_of_change(advisor, other_advisor, team_lea
         case.flagged_at, case.flag_reason = timezone.now(), "Ouder niet bereikt"
     bulk_update_tracked(flagged, Case, ["flagged_at", "flag_reason"])
     Case.objects.get(pk=cases[3].pk).delete()
+    closed_long_open = Case.objects.get(pk=long_open.pk)
+    services.case_close(case=closed_long_open, expected_version=closed_long_open.version, by=advisor,
+                        reason="answered")  # fmt: skip
     assert_tally_is_right()
 
     tally.compact()
     assert_tally_is_right()
     assert CaseTally.objects.count() == len(_groups(tally.counted()))
+    assert CaseHourTally.objects.count() == len(_hours_counted(tally.horizon(timezone.now())))
 
 
 def test_a_call_that_changes_only_the_last_contact_writes_no_tally_row(advisor):
@@ -78,6 +110,52 @@ def test_a_call_that_changes_only_the_last_contact_writes_no_tally_row(advisor):
     assert CaseTally.objects.count() == before
 
 
+def test_a_contact_moves_a_case_to_the_hour_of_that_contact_and_within_the_hour_writes_nothing(advisor):
+    case = CaseFactory(owner=advisor)
+    case.opened_at = timezone.now() - timedelta(days=3)
+    bulk_update_tracked([case], Case, ["opened_at"])
+    two_days_ago = (timezone.now() - timedelta(days=2)).replace(minute=5)
+
+    def contact(at: datetime) -> None:
+        case.refresh_from_db()
+        services.case_record_contact(case=case, by=advisor, contact_at=at, at_home="no", at_home_since=None)
+
+    contact(two_days_ago)
+    rows = CaseHourTally.objects.count()
+    contact(two_days_ago + timedelta(minutes=40))
+    assert CaseHourTally.objects.count() == rows
+    contact(timezone.now())
+    assert CaseHourTally.objects.count() == rows + 2  # out of the old hour, into the new
+    assert_tally_is_right()
+
+
+def test_the_dashboards_counts_since_a_day_are_the_cases_counted(advisor):
+    now = timezone.now()
+    day_starts = [team.days_back(now, days) for days in (7, 14, 28, 91)]
+    openings = [now - timedelta(days=days, hours=days % 5) for days in (0, 1, 6, 8, 20, 40, 90, 92, 300)]
+    for index, opened_at in enumerate(
+        [*openings, *day_starts, *(start - timedelta(minutes=1) for start in day_starts)]
+    ):
+        case = CaseFactory(owner=advisor)
+        case.opened_at = opened_at  # on the first or last minute of a day counted from, and between
+        case.last_contact_at = opened_at + timedelta(hours=index % 7) if index % 3 else None
+        bulk_update_tracked([case], Case, ["opened_at", "last_contact_at"])
+    tally.compact()
+    moments = {f"{kind}-{days}": (kind, team.days_back(now, days)) for kind in (tally.OPENED, tally.CONTACT)
+               for days in (7, 14, 28, 91)}  # fmt: skip
+
+    since = tally.open_cases_since(now, **moments)
+
+    def counted(kind: str, moment: datetime) -> int:
+        if kind == tally.OPENED:
+            return Case.objects.open().filter(opened_at__gte=moment).count()
+        contacted_or_opened = Q(last_contact_at__gte=moment) | Q(last_contact_at=None, opened_at__gte=moment)
+        return Case.objects.open().filter(contacted_or_opened).count()
+
+    assert since == {name: counted(kind, moment) for name, (kind, moment) in moments.items()}
+    assert since["opened-7"] < since["opened-28"] < since["opened-91"] < Case.objects.open().count()
+
+
 def test_folding_keeps_every_count_and_leaves_one_row_per_group(advisor, other_advisor):
     case = CaseFactory(owner=advisor)
     for owner in [other_advisor, advisor] * 5:
@@ -87,7 +165,8 @@ def test_folding_keeps_every_count_and_leaves_one_row_per_group(advisor, other_a
 
     left = tally.compact()
 
-    assert rows_before > left == CaseTally.objects.count() == len(groups)
+    assert rows_before > CaseTally.objects.count() == len(groups)
+    assert left == CaseTally.objects.count() + CaseHourTally.objects.count()
     assert _groups(tally.summed()) == groups
     assert_tally_is_right()
 
@@ -149,7 +228,7 @@ def test_the_beat_folds_the_tally_every_five_minutes_and_gives_its_pages_back(se
     pages_before = _tally_pages()
 
     left = tasks.tally_compact.delay().get()
-    assert left == CaseTally.objects.count() == 1
+    assert CaseTally.objects.count() == 1 and left == 1 + CaseHourTally.objects.count()
     assert_tally_is_right()
     # The first fold writes its row after the burst; the next, into a page the vacuum freed,
     # and the emptied pages behind it are cut off.
