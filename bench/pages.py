@@ -75,15 +75,14 @@ def advisor_pages() -> list[Page]:
 def team_pages(advisor) -> list[Page]:
     """The dashboard and the queue as a team lead uses them, each beside the admin changelist
     filtered and sorted the closest way the admin can (o=-5: last contact, newest first)."""
-    from django.conf import settings
     from django.utils import timezone
 
     from caseflow.models import OPEN_STATUSES
-    from caseflow.team import days_back
+    from caseflow.team import days_back, stale_since
 
     now = timezone.now()
     open_ = {"status__in": ",".join(OPEN_STATUSES)}
-    stale = days_back(now, settings.TEAM_STALE_DAYS).isoformat()
+    stale = stale_since(now).isoformat()
     older = days_back(now, 91).isoformat()
     queue = "/teamleider/zaken/"
     team = {"persona": TEAM_LEAD, "group": TEAM_LEAD}

@@ -80,9 +80,14 @@ def age_condition(bucket: AgeBucket, now: datetime) -> Q:
     return condition
 
 
+def stale_since(now: datetime) -> datetime:
+    """A case without contact (nor opening, before a first contact) since then is stale."""
+    return days_back(now, settings.TEAM_STALE_DAYS)
+
+
 def stale_condition(now: datetime) -> Q:
     """No contact within TEAM_STALE_DAYS days (nor an opening, for a case without a contact yet)."""
-    since = days_back(now, settings.TEAM_STALE_DAYS)
+    since = stale_since(now)
     return Q(last_contact_at__lt=since) | Q(last_contact_at=None, opened_at__lt=since)
 
 
@@ -156,7 +161,7 @@ def _ages_and_stale(now: datetime, total: int) -> tuple[dict[str, int], int]:
     since the cutoff; the oldest bucket and the stale cases are what is left of the total."""
     since = tally.open_cases_since(
         now,
-        contacted=(tally.CONTACT, days_back(now, settings.TEAM_STALE_DAYS)),
+        contacted=(tally.CONTACT, stale_since(now)),
         **{bucket.key: (tally.OPENED, days_back(now, bucket.max_days)) for bucket in AGE_BUCKETS if bucket.max_days},
     )
     ages, younger = {}, 0
@@ -170,7 +175,7 @@ def with_recent_contact(cases, now: datetime) -> int:
     """How many of `cases` are not stale (stale_condition): a contact since the cutoff, or opened
     since without one yet. Two counts, as one with OR could not read either index; the stale
     ones, most open cases at ten years of data, are what is left of a total."""
-    since = days_back(now, settings.TEAM_STALE_DAYS)
+    since = stale_since(now)
     contacted = cases.filter(last_contact_at__gte=since).count()
     return contacted + cases.filter(last_contact_at=None, opened_at__gte=since).count()
 
