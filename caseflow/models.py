@@ -257,6 +257,24 @@ class CaseHourTally(models.Model):
         return f"{self.kind} {self.hour}: {self.change:+d}"
 
 
+class CallbackTally(models.Model):
+    """Changes in the number of open call-backs (planned or reminded) per assignee and escalated.
+
+    Written only by triggers on the call-back table (migration 0014), as CaseTally is by those on
+    the case table: +1 when a call-back is planned, is given to someone or escalated, -1 when it
+    is finished, cancelled, taken from someone or escalated. A reminder (planned -> reminded)
+    writes nothing. The dashboard's call-backs per advisor sum these few rows instead of reading
+    every open call-back (12,700 at ten years of data); caseflow.tally.compact() folds them.
+    """
+
+    assigned_to_id = models.BigIntegerField(null=True)  # None: the team queue
+    escalated = models.BooleanField()
+    change = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.assigned_to_id}/{'escalated' if self.escalated else '-'}: {self.change:+d}"
+
+
 class CaseReferenceCounter(models.Model):
     """The last case number handed out per year; one row per year, locked while counting."""
 
@@ -333,15 +351,16 @@ class Callback(models.Model):
         verbose_name = _("call-back")
         verbose_name_plural = _("call-backs")
         indexes = [
-            # The reminder and the overdue check read open call-backs by due time.
-            models.Index(fields=["due_at"], name="callback_open_due", condition=_CALLBACK_OPEN),
-            # Also covers what the dashboard counts per assignee (read from the index alone).
+            # The reminder and the overdue check read open call-backs by due time; the dashboard
+            # counts those due before tomorrow per assignee from this index alone.
             models.Index(
-                fields=["assigned_to", "due_at"],
-                include=["id", "window_ends_at", "escalated_at", "status"],
-                name="callback_open_assignee_counts",
+                fields=["due_at"],
+                include=["assigned_to", "window_ends_at"],
+                name="callback_open_due",
                 condition=_CALLBACK_OPEN,
             ),
+            # An advisor's own open call-backs (today's list, the free slots).
+            models.Index(fields=["assigned_to", "due_at"], name="callback_open_assignee", condition=_CALLBACK_OPEN),
         ]
         constraints = [
             models.CheckConstraint(name="callback_window_after_due", condition=Q(window_ends_at__gt=F("due_at"))),

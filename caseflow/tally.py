@@ -1,11 +1,12 @@
-"""How many cases each group holds (owner, status, at home, flagged, review asked), and how
-many open cases were opened or last contacted since a given day.
+"""How many cases each group holds (owner, status, at home, flagged, review asked), how
+many open cases were opened or last contacted since a given day, and how many open call-backs
+each assignee has (escalated or not).
 
-On PostgreSQL the database keeps two tallies (models.CaseTally and CaseHourTally, written by
-the triggers of migrations 0012 and 0013): the dashboard and the queue's page count sum their
-few rows instead of counting tens of thousands of cases on every visit (at 200,000 cases, most
-of each page's time). The embedded SQLite of `make run` holds a demo's few hundred cases and
-counts them directly.
+On PostgreSQL the database keeps three tallies (models.CaseTally, CaseHourTally and
+CallbackTally, written by the triggers of migrations 0012, 0013 and 0014): the dashboard and the
+queue's page count sum their few rows instead of counting tens of thousands of cases or
+call-backs on every visit (at 200,000 cases, most of each page's time). The embedded SQLite of
+`make run` holds a demo's few hundred cases and counts them directly.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from caseflow.models import Case, CaseHourTally, CaseTally
+from caseflow.models import Callback, CallbackTally, Case, CaseHourTally, CaseTally
 
 GROUP = ("owner_id", "status", "at_home", "flagged", "review_asked")
 
@@ -48,6 +49,25 @@ def counted() -> list[dict]:
         .values(*GROUP)
         .annotate(cases=Count("id"))
     )
+
+
+CALLBACK_GROUP = ("assigned_to_id", "escalated")
+
+
+def callback_groups() -> list[dict]:
+    """One dict per group of open call-backs (assignee, escalated or not): those and `callbacks`."""
+    return callbacks_summed() if kept_by_triggers() else callbacks_counted()
+
+
+def callbacks_summed() -> list[dict]:
+    rows = CallbackTally.objects.order_by().values(*CALLBACK_GROUP)
+    return list(rows.annotate(callbacks=Sum("change")).exclude(callbacks=0))
+
+
+def callbacks_counted() -> list[dict]:
+    escalated = ExpressionWrapper(Q(escalated_at__isnull=False), output_field=BooleanField())
+    rows = Callback.objects.open().order_by().annotate(escalated=escalated).values(*CALLBACK_GROUP)
+    return list(rows.annotate(callbacks=Count("id")))
 
 
 OPENED, CONTACT = CaseHourTally.Kind.OPENED, CaseHourTally.Kind.CONTACT
@@ -88,6 +108,11 @@ WITH folded AS (DELETE FROM caseflow_casetally RETURNING {", ".join(GROUP)}, cha
 INSERT INTO caseflow_casetally ({", ".join(GROUP)}, change)
 SELECT {", ".join(GROUP)}, SUM(change) FROM folded GROUP BY {", ".join(GROUP)} HAVING SUM(change) <> 0
 """
+_COMPACT_CALLBACKS = """
+WITH folded AS (DELETE FROM caseflow_callbacktally RETURNING assigned_to_id, escalated, change)
+INSERT INTO caseflow_callbacktally (assigned_to_id, escalated, change)
+SELECT assigned_to_id, escalated, SUM(change) FROM folded GROUP BY 1, 2 HAVING SUM(change) <> 0
+"""
 # The hours before the horizon fold into one row per kind, without an hour: nothing counts from
 # that far back, and the few hundred hours since stay apart.
 _COMPACT_HOURS = """
@@ -98,12 +123,14 @@ SELECT kind, CASE WHEN hour >= %s THEN hour END, SUM(change) FROM folded GROUP B
 
 
 def compact() -> int:
-    """Fold both tallies into one row per group and hour (beat, every few minutes); returns the rows left."""
+    """Fold the tallies into one row per group and hour (beat, every few minutes); returns the rows left."""
     if not kept_by_triggers():
         return 0
     with connection.cursor() as cursor:
         cursor.execute(_COMPACT)
         left = cursor.rowcount
+        cursor.execute(_COMPACT_CALLBACKS)
+        left += cursor.rowcount
         cursor.execute(_COMPACT_HOURS, [horizon(timezone.now())])
         return left + cursor.rowcount
 
@@ -114,7 +141,7 @@ def compact() -> int:
 # all (it can be switched off), so the fold's own task vacuums right after. INDEX_CLEANUP ON:
 # with few dead rows PostgreSQL may skip cleaning the index, and the dead line pointers it then
 # leaves keep the emptied pages at the end of the table from being cut off.
-_VACUUM = "VACUUM (INDEX_CLEANUP ON) caseflow_casetally, caseflow_casehourtally"
+_VACUUM = "VACUUM (INDEX_CLEANUP ON) caseflow_casetally, caseflow_casehourtally, caseflow_callbacktally"
 
 
 def vacuum() -> None:

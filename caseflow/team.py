@@ -7,6 +7,7 @@ Every figure is a fixed number of queries, whatever the number of cases.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -91,10 +92,6 @@ def stale_condition(now: datetime) -> Q:
     return Q(last_contact_at__lt=since) | Q(last_contact_at=None, opened_at__lt=since)
 
 
-def overdue_condition(now: datetime) -> Q:
-    return Q(status__in=(CallbackStatus.PLANNED, CallbackStatus.REMINDED), window_ends_at__lt=now)
-
-
 # --- The dashboard ------------------------------------------------------------------------
 
 
@@ -107,6 +104,8 @@ class AdvisorLoad:
 
 
 AT_HOME_SHOWN = 10
+# What the list of children at home longest shows; not the summaries and notes of the cases.
+AT_HOME_FIELDS = ("reference", "at_home", "at_home_since", "owner__first_name", "owner__last_name", "owner__username")
 
 
 def dashboard(now: datetime | None = None) -> dict:
@@ -121,18 +120,18 @@ def dashboard(now: datetime | None = None) -> dict:
     groups = [group for group in tally.case_groups() if group["status"] != CaseStatus.CLOSED]
     totals = _group_totals(groups)
     ages, totals["stale"] = _ages_and_stale(now, totals["total"])
-    callback_counts = _callback_counts(now)
-    callback_rows = list(Callback.objects.open().order_by().values("assigned_to").annotate(**callback_counts))
+    callbacks = _open_callbacks_per_assignee(now)
     return {
         "now": now,
         "totals": totals,
         "by_status": [(status, totals["status"][status]) for status in OPEN_STATUSES],
         "ages": [(bucket, ages[bucket.key]) for bucket in AGE_BUCKETS],
-        "callbacks": _summed(callback_rows, callback_counts),
-        "loads": _advisor_loads(groups, callback_rows),
+        "callbacks": {key: sum(counts[key] for counts in callbacks.values()) for key in CALLBACK_COUNTS},
+        "loads": _advisor_loads(groups, callbacks),
         "at_home_longest": list(
             open_cases.filter(at_home="yes", at_home_since__isnull=False)
             .select_related("owner")
+            .only(*AT_HOME_FIELDS)
             .order_by("at_home_since", "id")[:AT_HOME_SHOWN]
         ),
         "figures": [(figure, open_cases.filter(figure.condition()).count()) for figure in case_figures()],
@@ -180,35 +179,39 @@ def with_recent_contact(cases, now: datetime) -> int:
     return contacted + cases.filter(last_contact_at=None, opened_at__gte=since).count()
 
 
-def _callback_counts(now: datetime) -> dict[str, Count]:
-    return {
-        "total": Count("id"),
-        "overdue": Count("id", filter=overdue_condition(now)),
-        "escalated": Count("id", filter=Q(escalated_at__isnull=False)),
-        "today": Count("id", filter=Q(due_at__lt=_end_of_today())),
-    }
+# What the dashboard counts of the open call-backs, per assignee and in all.
+CALLBACK_COUNTS = ("total", "escalated", "overdue", "today")
 
 
-def _summed(rows: list[dict], counts: dict) -> dict[str, int]:
-    """Each count over all groups (0 when there are none)."""
-    return {key: sum(row[key] for row in rows) for key in counts}
+def _open_callbacks_per_assignee(now: datetime) -> dict[int | None, dict[str, int]]:
+    """CALLBACK_COUNTS per assignee (None: the team queue). In all and escalated come from the
+    tally (caseflow.tally); overdue and still to make today are counted among the few call-backs
+    due before tomorrow, from their index alone (models.Callback, callback_open_due)."""
+    counts: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CALLBACK_COUNTS, 0))
+    for group in tally.callback_groups():
+        assignee = counts[group["assigned_to_id"]]
+        assignee["total"] += group["callbacks"]
+        assignee["escalated"] += group["callbacks"] if group["escalated"] else 0
+    due_by_tomorrow = Callback.objects.open().filter(due_at__lt=days_back(now, 0)).order_by()
+    # Only columns of the index (no id, no status): any other would make PostgreSQL read every
+    # row from the table (4 ms instead of 1 at ten years of data).
+    overdue, today = Count("due_at", filter=Q(window_ends_at__lt=now)), Count("due_at")
+    for row in due_by_tomorrow.values("assigned_to").annotate(overdue=overdue, today=today):
+        counts[row["assigned_to"]].update(overdue=row["overdue"], today=row["today"])
+    return counts
 
 
-def _end_of_today() -> datetime:
-    return office_hours.local_datetime(timezone.localdate() + timedelta(days=1), time.min)
-
-
-def _advisor_loads(groups: list[dict], callback_rows: list[dict]) -> list[AdvisorLoad]:
-    """Open cases and call-backs per active advisor, busiest first, from the dashboard's groups."""
+def _advisor_loads(groups: list[dict], callbacks: dict[int | None, dict[str, int]]) -> list[AdvisorLoad]:
+    """Open cases and call-backs per active advisor, busiest first, from the dashboard's counts."""
     advisors = User.objects.filter(is_active=True, groups__name=roles.ADVISOR).order_by("first_name", "username")
     loads = {advisor.pk: AdvisorLoad(advisor) for advisor in advisors}
     for group in groups:
         if group["owner_id"] in loads:
             loads[group["owner_id"]].open_cases += group["cases"]
-    for row in callback_rows:
-        if row["assigned_to"] in loads:
-            load = loads[row["assigned_to"]]
-            load.open_callbacks, load.overdue_callbacks = row["total"], row["overdue"]
+    for assignee, counts in callbacks.items():
+        if assignee in loads:
+            load = loads[assignee]
+            load.open_callbacks, load.overdue_callbacks = counts["total"], counts["overdue"]
     return sorted(loads.values(), key=lambda load: (-load.open_cases, str(load.advisor)))
 
 

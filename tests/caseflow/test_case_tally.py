@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from caseflow import services, tally, team
 from caseflow.history import bulk_update_tracked
-from caseflow.models import Case, CaseHourTally, CaseTally
+from caseflow.models import CallbackTally, Case, CaseHourTally, CaseTally
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.postgres
@@ -166,7 +166,7 @@ def test_folding_keeps_every_count_and_leaves_one_row_per_group(advisor, other_a
     left = tally.compact()
 
     assert rows_before > CaseTally.objects.count() == len(groups)
-    assert left == CaseTally.objects.count() + CaseHourTally.objects.count()
+    assert left == CaseTally.objects.count() + CaseHourTally.objects.count() + CallbackTally.objects.count()
     assert _groups(tally.summed()) == groups
     assert_tally_is_right()
 
@@ -228,7 +228,7 @@ def test_the_beat_folds_the_tally_every_five_minutes_and_gives_its_pages_back(se
     pages_before = _tally_pages()
 
     left = tasks.tally_compact.delay().get()
-    assert CaseTally.objects.count() == 1 and left == 1 + CaseHourTally.objects.count()
+    assert CaseTally.objects.count() == 1 and left == 1 + CaseHourTally.objects.count() + CallbackTally.objects.count()
     assert_tally_is_right()
     # The first fold writes its row after the burst; the next, into a page the vacuum freed,
     # and the emptied pages behind it are cut off.

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from caseflow import services, team
+from caseflow import callbacks, services, team
 from caseflow.demo_callbacks import demo_callbacks_seed
 from caseflow.history import bulk_create_tracked, bulk_update_tracked
 from caseflow.models import AccessLog, Callback, CallbackStatus, Case, Notification
@@ -135,6 +136,42 @@ def test_the_load_per_advisor_counts_their_open_cases_and_call_backs(team_lead_c
     assert loads[advisor].open_cases == 3 and loads[other_advisor].open_cases == 1
     table = team_lead_client.get(reverse("team_dashboard")).content.decode().split('data-testid="advisor-loads"')[1]
     assert table.index("Anna") < table.index("Bram")  # busiest first
+
+
+MONDAY_MORNING = datetime(2026, 11, 2, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+def test_the_call_back_figures_count_each_advisors_open_overdue_escalated_and_todays(
+    time_machine, settings, team_lead_client, advisor, other_advisor
+):
+    settings.CALLBACK_OVERDUE_MINUTES = 60
+    time_machine.move_to(MONDAY_MORNING, tick=False)
+    tuesday = MONDAY_MORNING + timedelta(days=1)
+
+    def plan(who, hour: int, minute: int, *, assigned=True, day=MONDAY_MORNING) -> Callback:
+        return callbacks.callback_schedule(
+            case=case_with_call(advisor=who), by=who, assigned_to=who if assigned else None,
+            due_at=day.replace(hour=hour, minute=minute), window_minutes=15, subject="Terugbellen",
+        )  # fmt: skip
+
+    plan(advisor, 10, 0)  # will be overdue and escalated
+    plan(advisor, 12, 30)  # later today
+    plan(advisor, 10, 0, day=tuesday)
+    plan(other_advisor, 10, 15)  # will be overdue and escalated
+    plan(advisor, 11, 0, assigned=False)  # the team queue's: overdue, not yet escalated
+    done = plan(other_advisor, 10, 30)
+    callbacks.callback_finish(callback=done, by=other_advisor, status=CallbackStatus.DONE)
+    time_machine.move_to(MONDAY_MORNING.replace(hour=12), tick=False)
+    callbacks.callbacks_escalate_overdue()
+
+    dashboard = team.dashboard()
+
+    assert dashboard["callbacks"] == {"total": 5, "escalated": 2, "overdue": 3, "today": 4}
+    loads = {load.advisor: load for load in dashboard["loads"]}
+    assert (loads[advisor].open_callbacks, loads[advisor].overdue_callbacks) == (3, 1)
+    assert (loads[other_advisor].open_callbacks, loads[other_advisor].overdue_callbacks) == (1, 1)
+    page = team_lead_client.get(reverse("team_dashboard")).content.decode()
+    assert re.search(r'data-testid="figure-overdue">[^<]+</a>: 3<', page)
 
 
 # --- Reassigning -------------------------------------------------------------------------
