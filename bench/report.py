@@ -8,6 +8,7 @@ from bench.pages import (
     ADMIN_BUDGET_SECONDS,
     ADVISOR,
     GOAL_P95_MS,
+    ROUNDS,
     TEAM_GOAL_RATIO,
     TEAM_LEAD,
     admin_minimum,
@@ -50,7 +51,9 @@ def _pages(results) -> list[str]:
     lines = [
         f"A. Pages over HTTP, one request at a time: {args.requests} requests per page, its Django admin "
         f"baseline as many within {ADMIN_BUDGET_SECONDS:.0f} s, at least {admin_minimum(args.requests)} "
-        "(n below: the admin's searches take half a second each at volume)",
+        "(n below: the admin's searches take half a second each at volume); every page in "
+        f"{ROUNDS} rounds spread over the measurement, so that the machine's ups and downs weigh on "
+        "a page and its baseline alike",
     ]
     for group, title in (
         (ADVISOR, f"Advisor pages (goal: p95 <= {GOAL_P95_MS[ADVISOR]:.0f} ms)"),
