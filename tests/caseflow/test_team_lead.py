@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from caseflow import callbacks, services, team
 from caseflow.demo_callbacks import demo_callbacks_seed
 from caseflow.history import bulk_create_tracked, bulk_update_tracked
-from caseflow.models import AccessLog, Callback, CallbackStatus, Case, Notification
+from caseflow.models import AccessLog, Callback, CallbackStatus, Case, Notification, Topic
 from caseflow.team_filters import QueueFilter
 from intake.demo import demo_cases_seed
 from tests.factories import CaseFactory, case_with_call
@@ -246,6 +247,22 @@ def test_the_queue_says_how_many_cases_its_filters_select(team_lead_client, advi
 def _cells(row: str) -> list[str]:
     """The text of each cell of a table row, tags left out, spaces collapsed."""
     return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_the_queue_lists_the_cases_of_a_topic_and_says_so_of_an_unknown_one(team_lead_client, advisor):
+    demo_cases_seed(count=40, seed=3)
+    topic = Topic.objects.annotate(n=Count("cases")).filter(n__gt=0).order_by("-n").first()
+    with_topic = set(topic.cases.values_list("reference", flat=True))
+
+    html = team_lead_client.get(reverse("team_queue"), {"topic": topic.pk, "status": "all"}).content.decode()
+
+    assert f'<option value="{topic.pk}" selected>{topic.name}</option>' in html
+    assert set(re.findall(r'aria-label="([^"]+)"', html)) & set(Case.objects.values_list("reference", flat=True)) == (
+        with_topic
+    )
+    unknown = team_lead_client.get(reverse("team_queue"), {"topic": "999999"})
+    assert unknown.status_code == 200
+    assert "Selecteer een geldige keuze" in unknown.content.decode()
 
 
 def test_a_queue_row_shows_the_case_as_the_team_lead_reads_it(team_lead_client, advisor):
