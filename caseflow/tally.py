@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,9 +33,23 @@ def case_groups() -> list[dict]:
     return summed() if kept_by_triggers() else counted()
 
 
+# The tallies are read in SQL of our own: for these few hundred rows, building the statement
+# through the ORM took three to four times as long as PostgreSQL took to answer it, on every
+# visit of the dashboard and the queue (make bench: 2.5 ms against 0.7 for the groups).
+
+
+def _summed(table: str, columns: tuple[str, ...], name: str) -> list[dict]:
+    """The rows of a tally summed per `columns`, as dicts with the sum under `name`; groups
+    that sum to zero left out."""
+    listed = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {listed}, SUM(change) FROM {table} GROUP BY {listed} HAVING SUM(change) <> 0")
+        return [dict(zip((*columns, name), row, strict=True)) for row in cursor.fetchall()]
+
+
 def summed() -> list[dict]:
     """The groups as the tally has them."""
-    return list(CaseTally.objects.order_by().values(*GROUP).annotate(cases=Sum("change")).exclude(cases=0))
+    return _summed(CaseTally._meta.db_table, GROUP, "cases")
 
 
 def counted() -> list[dict]:
@@ -60,8 +74,7 @@ def callback_groups() -> list[dict]:
 
 
 def callbacks_summed() -> list[dict]:
-    rows = CallbackTally.objects.order_by().values(*CALLBACK_GROUP)
-    return list(rows.annotate(callbacks=Sum("change")).exclude(callbacks=0))
+    return _summed(CallbackTally._meta.db_table, CALLBACK_GROUP, "callbacks")
 
 
 def callbacks_counted() -> list[dict]:
@@ -89,16 +102,23 @@ def open_cases_since(now: datetime, **moments: tuple[str, datetime]) -> dict[str
         if moment < horizon(now) or moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0) != moment:
             raise ValueError(f"{kind} since {moment}: the hour tally counts from whole hours since {horizon(now)}")
     if kept_by_triggers():
-        rows = CaseHourTally.objects.filter(hour__gte=min(moment for _, moment in moments.values()))
-        return rows.aggregate(**{
-            name: Sum("change", filter=Q(kind=kind, hour__gte=moment), default=0)
-            for name, (kind, moment) in moments.items()
-        })  # fmt: skip
+        return _hours_summed(moments)
     cases = Case.objects.open().annotate(contact=Coalesce("last_contact_at", "opened_at"))
     field = {OPENED: "opened_at", CONTACT: "contact"}
     return cases.aggregate(**{
         name: Count("id", filter=Q(**{f"{field[kind]}__gte": moment})) for name, (kind, moment) in moments.items()
     })  # fmt: skip
+
+
+def _hours_summed(moments: dict[str, tuple[str, datetime]]) -> dict[str, int]:
+    sums = ", ".join("COALESCE(SUM(change) FILTER (WHERE kind = %s AND hour >= %s), 0)" for _ in moments)
+    params = [value for kind, moment in moments.values() for value in (str(kind), moment)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {sums} FROM {CaseHourTally._meta.db_table} WHERE hour >= %s",
+            [*params, min(moment for _, moment in moments.values())],
+        )
+        return dict(zip(moments, cursor.fetchone(), strict=True))
 
 
 # One statement each, so they need no lock: each deletes the rows it read and writes their sums
