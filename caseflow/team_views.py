@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
@@ -38,7 +39,35 @@ QUEUE_PAGE_SIZE = 50
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_permission(request, LEAD_TEAM)
-    return render(request, "caseflow/team/dashboard.html", team.dashboard())
+    figures = team.dashboard()
+    queue = reverse("team_queue")
+    # The two lists as rows written here, as the queue's (QueueRow): their template variables
+    # took a tenth of the dashboard's time at 200,000 cases (make bench).
+    rows = {
+        "at_home_rows": [_at_home_item(case) for case in figures["at_home_longest"]],
+        "load_rows": [_load_row(load, queue) for load in figures["loads"]],
+    }
+    return render(request, "caseflow/team/dashboard.html", {**figures, **rows})
+
+
+def _at_home_item(case: Case) -> str:
+    weeks = case.weeks_at_home
+    return format_html(
+        '<li><a href="{}">{}</a>: {} · {}</li>',
+        case.get_absolute_url(), case.reference,
+        ngettext("%(weeks)s week", "%(weeks)s weeks", weeks) % {"weeks": weeks},
+        case.owner or _("team queue"),
+    )  # fmt: skip
+
+
+def _load_row(load: team.AdvisorLoad, queue: str) -> str:
+    overdue = ' class="text-end text-danger fw-semibold"' if load.overdue_callbacks else ' class="text-end"'
+    return format_html(
+        '<tr><td><a href="{}?owner={}">{}</a></td><td class="text-end">{}</td><td class="text-end">{}</td>'
+        "<td{}>{}</td></tr>",
+        queue, load.advisor.pk, load.advisor, load.open_cases, load.open_callbacks,
+        mark_safe(overdue), load.overdue_callbacks,  # overdue: one of the two literals above
+    )  # fmt: skip
 
 
 # --- The queue and reassigning ----------------------------------------------------------------

@@ -139,6 +139,25 @@ def test_the_load_per_advisor_counts_their_open_cases_and_call_backs(team_lead_c
     assert table.index("Anna") < table.index("Bram")  # busiest first
 
 
+def test_the_dashboard_lists_the_children_at_home_longest_first_with_weeks_and_owner(team_lead_client, advisor):
+    at_home = {}
+    for weeks, owner in ((2, advisor), (9, None), (5, advisor)):
+        case = CaseFactory(owner=owner)
+        case.at_home, case.at_home_since = "yes", timezone.localdate() - timedelta(weeks=weeks, days=1)
+        case.save()
+        at_home[weeks] = case
+
+    html = team_lead_client.get(reverse("team_dashboard")).content.decode()
+
+    longest = re.search(r"<ol[^>]*>(.*?)</ol>", html, re.S).group(1)
+    items = re.findall(r"<li><a href=\"([^\"]+)\">([^<]+)</a>: ([^<]+)</li>", longest)
+    assert items == [
+        (at_home[9].get_absolute_url(), at_home[9].reference, "9 weken · teamwachtrij"),
+        (at_home[5].get_absolute_url(), at_home[5].reference, f"5 weken · {advisor}"),
+        (at_home[2].get_absolute_url(), at_home[2].reference, f"2 weken · {advisor}"),
+    ]
+
+
 MONDAY_MORNING = datetime(2026, 11, 2, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
@@ -173,6 +192,10 @@ def test_the_call_back_figures_count_each_advisors_open_overdue_escalated_and_to
     assert (loads[other_advisor].open_callbacks, loads[other_advisor].overdue_callbacks) == (1, 1)
     page = team_lead_client.get(reverse("team_dashboard")).content.decode()
     assert re.search(r'data-testid="figure-overdue">[^<]+</a>: 3<', page)
+    row = re.search(rf'<tr><td><a href="/teamleider/zaken/\?owner={advisor.pk}">{advisor}</a></td>(.*?)</tr>', page)
+    assert row.group(1) == (
+        '<td class="text-end">4</td><td class="text-end">3</td><td class="text-end text-danger fw-semibold">1</td>'
+    )  # open cases, open call-backs, overdue (highlighted)
 
 
 # --- Reassigning -------------------------------------------------------------------------
