@@ -186,9 +186,10 @@ def _listed(response) -> int | None:
 
 
 # Every page is measured in ROUNDS turns spread over the whole measurement, each turn a share of
-# its requests: a machine that slows down or speeds up meanwhile (other work, caches, the clock)
-# then weighs on a page and on its admin baseline alike, instead of on whichever came later.
-ROUNDS = 4
+# its requests: a machine that slows down for a few seconds or for minutes (other work on a
+# shared host, caches, the clock) then weighs on a page and on its admin baseline alike, instead
+# of on whichever ran at that moment.
+ROUNDS = 20
 ADMIN_BUDGET_SECONDS = 20.0
 
 
@@ -206,13 +207,15 @@ def measure(port: int, pages: list[Page], cookies: dict[str, str], requests: int
             headers = {"Cookie": cookies[page.persona], "Host": f"127.0.0.1:{port}", **_headers(page)}
             # The admin's searches take half a second each at volume: a baseline page gets as many
             # requests as ours within ADMIN_BUDGET_SECONDS, and at least a tenth of them.
-            budget = (ADMIN_BUDGET_SECONDS / ROUNDS, admin_minimum(requests) // ROUNDS) if page.is_admin else None
+            budget = (ADMIN_BUDGET_SECONDS / ROUNDS, _share(admin_minimum(requests), turn)) if page.is_admin else None
             first = len(timings[page.name])  # each turn asks for the next of the page's query strings
-            durations, failed = _timed(connection, page, headers, first, _share(requests, turn), budget)
+            warm = turn == 0
+            durations, failed = _timed(connection, page, headers, first, _share(requests, turn), budget, warm=warm)
             timings[page.name] += durations
             errors[page.name] = errors.get(page.name, 0) + failed
             connection.close()
-        print(f"  round {turn + 1} of {ROUNDS} measured", flush=True)
+        if (turn + 1) % 5 == 0:
+            print(f"  round {turn + 1} of {ROUNDS} measured", flush=True)
     for page in pages:
         print(f"  {page.name}: p95 {percentile(timings[page.name], 0.95):.0f} ms", flush=True)
     return timings
@@ -223,11 +226,13 @@ def _share(requests: int, turn: int) -> int:
     return requests * (turn + 1) // ROUNDS - requests * turn // ROUNDS
 
 
-def _timed(connection, page: Page, headers: dict, first: int, count: int, budget: tuple[float, int] | None):
-    """Durations (ms) and errors of `count` requests from the page's `first` query string on;
-    with a budget (seconds, at least this many requests), stop once the seconds are spent and
-    the minimum is reached."""
-    for index in range(3):  # warm-up: connections, caches, every gunicorn worker
+def _timed(connection, page: Page, headers: dict, first: int, count: int, budget: tuple[float, int] | None, *,
+           warm: bool):  # fmt: skip
+    """Durations (ms) and errors of `count` requests from the page's `first` query string on,
+    after a warm-up if `warm`; with a budget (seconds, at least this many requests), stop once
+    the seconds are spent and the minimum is reached."""
+    warm_up = 3 if warm else 0  # connections, caches, every gunicorn worker: once per page
+    for index in range(warm_up):
         _get(connection, page.url(first + index), headers)
     durations, errors = [], 0
     began = time.perf_counter()
@@ -235,7 +240,7 @@ def _timed(connection, page: Page, headers: dict, first: int, count: int, budget
         if budget and time.perf_counter() - began > budget[0] and index >= budget[1]:
             break
         started = time.perf_counter()
-        status = _get(connection, page.url(first + index + 3), headers)
+        status = _get(connection, page.url(first + index + warm_up), headers)
         durations.append((time.perf_counter() - started) * 1000)
         errors += status != 200
     return durations, errors
