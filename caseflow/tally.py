@@ -40,7 +40,7 @@ def case_groups() -> list[dict]:
 
 def _summed(table: str, columns: tuple[str, ...], name: str) -> list[dict]:
     """The rows of a tally summed per `columns`, as dicts with the sum under `name`; groups
-    that sum to zero left out."""
+    that sum to zero left out. Table and columns are our models' own names, never a request's."""
     listed = ", ".join(columns)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {listed}, SUM(change) FROM {table} GROUP BY {listed} HAVING SUM(change) <> 0")
