@@ -36,36 +36,52 @@ def case_groups() -> list[dict]:
 # The tallies are read in SQL of our own: for these few hundred rows, building the statement
 # through the ORM took three to four times as long as PostgreSQL took to answer it, on every
 # visit of the dashboard and the queue (make bench: 2.5 ms against 0.7 for the groups).
+# Tables and columns in the SQL below are our models' own names, never a request's.
 
 
-def _summed(table: str, columns: tuple[str, ...], name: str) -> list[dict]:
-    """The rows of a tally summed per `columns`, as dicts with the sum under `name`; groups
-    that sum to zero left out. Table and columns are our models' own names, never a request's."""
-    listed = ", ".join(columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {listed}, SUM(change) FROM {table} GROUP BY {listed} HAVING SUM(change) <> 0")
-        return [dict(zip((*columns, name), row, strict=True)) for row in cursor.fetchall()]
+class _GroupedTally:
+    """A tally of +1/-1 rows per group of columns: summed per group to read it, folded into one
+    row per group by compact()."""
+
+    def __init__(self, model, columns: tuple[str, ...]):
+        self.table, self.columns, listed = model._meta.db_table, columns, ", ".join(columns)
+        self._sum = f"SELECT {listed}, SUM(change) FROM {self.table} GROUP BY {listed} HAVING SUM(change) <> 0"
+        # One statement, so it needs no lock: it deletes the rows it read and writes their sums
+        # back in one snapshot; a change committed meanwhile is not in it and stays as it is.
+        self.fold = (
+            f"WITH folded AS (DELETE FROM {self.table} RETURNING {listed}, change) "
+            f"INSERT INTO {self.table} ({listed}, change) "
+            f"SELECT {listed}, SUM(change) FROM folded GROUP BY {listed} HAVING SUM(change) <> 0"
+        )
+
+    def summed(self, name: str) -> list[dict]:
+        """One dict per group that does not sum to zero: its columns, and the sum under `name`."""
+        with connection.cursor() as cursor:
+            cursor.execute(self._sum)
+            return [dict(zip((*self.columns, name), row, strict=True)) for row in cursor.fetchall()]
+
+
+def _is_set(field: str) -> ExpressionWrapper:
+    """True where `field` holds a moment: how the triggers turn flagged_at into `flagged`."""
+    return ExpressionWrapper(Q(**{f"{field}__isnull": False}), output_field=BooleanField())
+
+
+_CASES = _GroupedTally(CaseTally, GROUP)
 
 
 def summed() -> list[dict]:
     """The groups as the tally has them."""
-    return _summed(CaseTally._meta.db_table, GROUP, "cases")
+    return _CASES.summed("cases")
 
 
 def counted() -> list[dict]:
     """The groups counted from the cases themselves."""
-    return list(
-        Case.objects.order_by()
-        .annotate(
-            flagged=ExpressionWrapper(Q(flagged_at__isnull=False), output_field=BooleanField()),
-            review_asked=ExpressionWrapper(Q(review_requested_at__isnull=False), output_field=BooleanField()),
-        )
-        .values(*GROUP)
-        .annotate(cases=Count("id"))
-    )
+    cases = Case.objects.order_by().annotate(flagged=_is_set("flagged_at"), review_asked=_is_set("review_requested_at"))
+    return list(cases.values(*GROUP).annotate(cases=Count("id")))
 
 
 CALLBACK_GROUP = ("assigned_to_id", "escalated")
+_CALLBACKS = _GroupedTally(CallbackTally, CALLBACK_GROUP)
 
 
 def callback_groups() -> list[dict]:
@@ -74,12 +90,11 @@ def callback_groups() -> list[dict]:
 
 
 def callbacks_summed() -> list[dict]:
-    return _summed(CallbackTally._meta.db_table, CALLBACK_GROUP, "callbacks")
+    return _CALLBACKS.summed("callbacks")
 
 
 def callbacks_counted() -> list[dict]:
-    escalated = ExpressionWrapper(Q(escalated_at__isnull=False), output_field=BooleanField())
-    rows = Callback.objects.open().order_by().annotate(escalated=escalated).values(*CALLBACK_GROUP)
+    rows = Callback.objects.open().order_by().annotate(escalated=_is_set("escalated_at")).values(*CALLBACK_GROUP)
     return list(rows.annotate(callbacks=Count("id")))
 
 
@@ -121,20 +136,8 @@ def _hours_summed(moments: dict[str, tuple[str, datetime]]) -> dict[str, int]:
         return dict(zip(moments, cursor.fetchone(), strict=True))
 
 
-# One statement each, so they need no lock: each deletes the rows it read and writes their sums
-# back, all in one snapshot; a change committed meanwhile is not in that snapshot and stays as it is.
-_COMPACT = f"""
-WITH folded AS (DELETE FROM caseflow_casetally RETURNING {", ".join(GROUP)}, change)
-INSERT INTO caseflow_casetally ({", ".join(GROUP)}, change)
-SELECT {", ".join(GROUP)}, SUM(change) FROM folded GROUP BY {", ".join(GROUP)} HAVING SUM(change) <> 0
-"""
-_COMPACT_CALLBACKS = """
-WITH folded AS (DELETE FROM caseflow_callbacktally RETURNING assigned_to_id, escalated, change)
-INSERT INTO caseflow_callbacktally (assigned_to_id, escalated, change)
-SELECT assigned_to_id, escalated, SUM(change) FROM folded GROUP BY 1, 2 HAVING SUM(change) <> 0
-"""
-# The hours before the horizon fold into one row per kind, without an hour: nothing counts from
-# that far back, and the few hundred hours since stay apart.
+# The hours fold like the groups (_GroupedTally.fold), and those before the horizon into one row
+# per kind, without an hour: nothing counts from that far back, and the few hundred since stay apart.
 _COMPACT_HOURS = """
 WITH folded AS (DELETE FROM caseflow_casehourtally RETURNING kind, hour, change)
 INSERT INTO caseflow_casehourtally (kind, hour, change)
@@ -147,10 +150,10 @@ def compact() -> int:
     if not kept_by_triggers():
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(_COMPACT)
-        left = cursor.rowcount
-        cursor.execute(_COMPACT_CALLBACKS)
-        left += cursor.rowcount
+        left = 0
+        for grouped in (_CASES, _CALLBACKS):
+            cursor.execute(grouped.fold)
+            left += cursor.rowcount
         cursor.execute(_COMPACT_HOURS, [horizon(timezone.now())])
         return left + cursor.rowcount
 
