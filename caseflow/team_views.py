@@ -19,8 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -50,23 +49,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "caseflow/team/dashboard.html", {**figures, **rows})
 
 
+def _weeks(weeks: int) -> str:
+    return ngettext("%(weeks)s week", "%(weeks)s weeks", weeks) % {"weeks": weeks}
+
+
 def _at_home_item(case: Case) -> str:
-    weeks = case.weeks_at_home
     return format_html(
         '<li><a href="{}">{}</a>: {} · {}</li>',
-        case.get_absolute_url(), case.reference,
-        ngettext("%(weeks)s week", "%(weeks)s weeks", weeks) % {"weeks": weeks},
-        case.owner or _("team queue"),
+        case.get_absolute_url(), case.reference, _weeks(case.weeks_at_home), case.owner or _("team queue"),
     )  # fmt: skip
 
 
 def _load_row(load: team.AdvisorLoad, queue: str) -> str:
-    overdue = ' class="text-end text-danger fw-semibold"' if load.overdue_callbacks else ' class="text-end"'
+    overdue = "text-end text-danger fw-semibold" if load.overdue_callbacks else "text-end"
     return format_html(
         '<tr><td><a href="{}?owner={}">{}</a></td><td class="text-end">{}</td><td class="text-end">{}</td>'
-        "<td{}>{}</td></tr>",
-        queue, load.advisor.pk, load.advisor, load.open_cases, load.open_callbacks,
-        mark_safe(overdue), load.overdue_callbacks,  # overdue: one of the two literals above
+        '<td class="{}">{}</td></tr>',
+        queue, load.advisor.pk, load.advisor, load.open_cases, load.open_callbacks, overdue, load.overdue_callbacks,
     )  # fmt: skip
 
 
@@ -162,6 +161,7 @@ class QueueRow:
                                       _("flagged")))  # fmt: skip
         if self.review_asked:
             badges.append(format_html(' <span class="badge text-bg-info">{}</span>', _("review")))
+        all_badges = format_html_join("", "{}", ((badge,) for badge in badges))
         return format_html(
             '<tr data-testid="queue-row">'
             '<td><input class="form-check-input" type="checkbox" name="{}" value="{}" aria-label="{}"></td>'
@@ -170,7 +170,7 @@ class QueueRow:
             "<td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
             '<td class="small">{}</td></tr>',
             tick_name, self.pk, self.reference,
-            self.url, self.reference, mark_safe("".join(badges)),  # each badge came escaped from format_html
+            self.url, self.reference, all_badges,
             self.status, self.status_label,
             self.owner, self.opened, self.last_contact, self.at_home,
             self.summary,
@@ -194,7 +194,7 @@ def queue_rows(cases) -> list[QueueRow]:
     def home(case: Case) -> str:
         weeks = case.weeks_at_home
         if weeks is not None:
-            return ngettext("%(weeks)s week", "%(weeks)s weeks", weeks) % {"weeks": weeks}
+            return _weeks(weeks)
         return at_home[case.at_home] if case.at_home != AtHome.NO else ""
 
     def short(text: str) -> str:
