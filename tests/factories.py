@@ -64,6 +64,17 @@ def case_with_call(advisor, *, caller_name="Fatima el Amrani", phone=None, child
     return call.case
 
 
+def callback_planned(by, due_at, *, assigned_to, case=None, subject="Terugbellen over de school", previous=None):
+    """A call-back of 15 minutes planned by `by` through the planning service, for `assigned_to`
+    (None: the team queue), on `case` or on a new case of `by`'s."""
+    from caseflow import callbacks
+
+    return callbacks.callback_schedule(
+        case=case or case_with_call(by), by=by, assigned_to=assigned_to, due_at=due_at, window_minutes=15,
+        subject=subject, phone="+31612345678", previous=previous,
+    )  # fmt: skip
+
+
 # --- Intake records, each written through the service a user's action goes through ---
 #
 # CaseFactory() is a bare case (no caller, child or call); CallerFactory, ChildFactory and

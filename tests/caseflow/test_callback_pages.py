@@ -27,7 +27,7 @@ from django.utils import timezone
 from caseflow import callbacks, roles, services
 from caseflow.history import bulk_create_tracked
 from caseflow.models import Callback, CallbackStatus, Case, CaseStatus, Notification, NotificationKind
-from tests.factories import CaseFactory, UserFactory, case_with_call
+from tests.factories import CaseFactory, UserFactory, callback_planned, case_with_call
 from tests.signin import signed_in_client
 
 AMSTERDAM = timezone.get_default_timezone()
@@ -53,10 +53,8 @@ def slot(day: int, hhmm: str, month: int = 3) -> str:
 
 
 def plan(case, by, due_at, *, assigned_to="by", subject="Uitslag gesprek met school", previous=None) -> Callback:
-    return callbacks.callback_schedule(
-        case=case, by=by, assigned_to=by if assigned_to == "by" else assigned_to, due_at=due_at, window_minutes=15,
-        subject=subject, phone="+31612345678", previous=previous,
-    )  # fmt: skip
+    assignee = by if assigned_to == "by" else assigned_to
+    return callback_planned(by, due_at, assigned_to=assignee, case=case, subject=subject, previous=previous)
 
 
 def plan_url(case) -> str:

@@ -23,7 +23,7 @@ from caseflow import callbacks, office_hours, roles, services
 from caseflow.history import bulk_create_tracked
 from caseflow.models import Callback, CallbackStatus, CloseReason, Notification, NotificationKind
 from caseflow.tasks import callbacks_tick
-from tests.factories import UserFactory, case_with_call
+from tests.factories import UserFactory, callback_planned, case_with_call
 
 NOTHING = {"reminded": 0, "escalated": 0}
 REMINDED_ONE = {"reminded": 1, "escalated": 0}
@@ -53,10 +53,7 @@ def tick(time_machine, moment: datetime) -> dict:
 
 def plan(advisor, due_at: datetime, *, case=None, team_queue: bool = False) -> Callback:
     """A call-back planned by `advisor` for themselves (or the team queue), 15 minutes long."""
-    return callbacks.callback_schedule(
-        case=case or case_with_call(advisor), by=advisor, assigned_to=None if team_queue else advisor,
-        due_at=due_at, window_minutes=15, subject="Terugbellen over de school", phone="+31612345678",
-    )  # fmt: skip
+    return callback_planned(advisor, due_at, assigned_to=None if team_queue else advisor, case=case)
 
 
 def stored_due_at_utc(callback: Callback) -> datetime:

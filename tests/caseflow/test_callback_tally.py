@@ -14,7 +14,7 @@ import pytest
 from caseflow import callbacks, services, tally
 from caseflow.models import Callback, CallbackStatus, CallbackTally, CloseReason
 from caseflow.tasks import callbacks_tick
-from tests.factories import case_with_call
+from tests.factories import callback_planned
 
 pytestmark = pytest.mark.postgres
 
@@ -43,10 +43,7 @@ def assert_tally_is_right() -> None:
 
 
 def plan(advisor, due: str, *, assigned_to=None, case=None, day: date = MONDAY) -> Callback:
-    return callbacks.callback_schedule(
-        case=case or case_with_call(advisor), by=advisor, assigned_to=assigned_to, due_at=at(due, day),
-        window_minutes=15, subject="Terugbellen over de school",
-    )  # fmt: skip
+    return callback_planned(advisor, at(due, day), assigned_to=assigned_to, case=case)
 
 
 def test_the_tally_follows_every_change_of_a_call_back(time_machine, advisor, other_advisor, team_lead):

@@ -20,7 +20,7 @@ from caseflow.history import bulk_create_tracked, bulk_update_tracked
 from caseflow.models import AccessLog, Callback, CallbackStatus, Case, Notification, Topic
 from caseflow.team_filters import QueueFilter
 from intake.demo import demo_cases_seed
-from tests.factories import CaseFactory, case_with_call
+from tests.factories import CaseFactory, callback_planned, case_with_call
 from tests.querycount import numbered, page_queries
 from tests.signin import signed_in_client
 
@@ -169,10 +169,7 @@ def test_the_call_back_figures_count_each_advisors_open_overdue_escalated_and_to
     tuesday = MONDAY_MORNING + timedelta(days=1)
 
     def plan(who, hour: int, minute: int, *, assigned=True, day=MONDAY_MORNING) -> Callback:
-        return callbacks.callback_schedule(
-            case=case_with_call(advisor=who), by=who, assigned_to=who if assigned else None,
-            due_at=day.replace(hour=hour, minute=minute), window_minutes=15, subject="Terugbellen",
-        )  # fmt: skip
+        return callback_planned(who, day.replace(hour=hour, minute=minute), assigned_to=who if assigned else None)
 
     plan(advisor, 10, 0)  # will be overdue and escalated
     plan(advisor, 12, 30)  # later today
