@@ -4,7 +4,9 @@ Both kinds of record are append-only: a consent is never edited (a change is a
 withdrawal plus a new record), a disclosure is never changed at all. The rows
 keep what was true when they were written (who gave it, whether that person
 had parental authority, the exact text read out), so that a consent stays
-demonstrable whatever happens to the case later.
+demonstrable whatever happens to the case later. The gate does not trust the
+authority recorded then: it asks the case who has parental authority now
+(consent.services), so a correction of the caller stops what was allowed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ class DataCategory(models.TextChoices):
     SCHOOL = "school", _("School details")
     SUPPORT = "support", _("Support need")
     HEALTH = "health", _("Health and care data")
-    NOTES = "notes", _("Call notes")
+    # Everything an advisor wrote in their own words (the case summary, the call notes):
+    # free text can say anything about the child, so it leaves only when the parent agreed to it.
+    NOTES = "notes", _("Case summary and call notes")
 
 
 class ConsentMethod(models.TextChoices):
@@ -148,6 +152,9 @@ class Disclosure(AppendOnly):
     recipient_code = models.SlugField(_("recipient"), max_length=60)
     categories = models.JSONField(_("data categories"))
     allowed = models.BooleanField(_("allowed"))
+    # Why the gate said no: its code, and a text built from facts that name no one (dates,
+    # category labels, the purpose), because this log outlives the case's personal data.
+    refusal_code = models.SlugField(_("refusal code"), max_length=40, blank=True)
     refusal = models.CharField(_("why refused"), max_length=300, blank=True)
     consent_ids = models.JSONField(_("under consents"), default=list)
     content_sha256 = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)

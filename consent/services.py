@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from caseflow.models import Case, User
-from caseflow.parties import authority_holders
+from caseflow.parties import case_parties
 from caseflow.services import case_lock
 from consent.models import Authority, ConsentRecord, DataCategory, Disclosure, Purpose, RecipientNotice
 from consent.signals import consent_withdrawn
@@ -49,9 +49,18 @@ def _when(moment: datetime) -> str:
 def consent_gate(
     *, case: Case, purpose: Purpose, recipient_code: str, categories: Iterable[str], at: datetime | None = None
 ) -> GateAnswer:
-    """May these categories of this case go to this recipient for this purpose, now?"""
+    """May these categories of this case go to this recipient for this purpose, now?
+
+    Every category asked must be covered by a consent that stands at that moment (given,
+    not withdrawn, not expired) from someone with parental authority as the case records
+    it now. Separate consents may together cover what is asked; the answer names each one
+    it relies on. The reasons name no one and repeat no withdrawal reason: the disclosure
+    log keeps them after the case's personal data is gone.
+    """
     at = at or timezone.now()
     wanted = set(categories)
+    if not wanted:
+        raise ValueError("Ask the consent gate about at least one data category.")
     records = [r for r in ConsentRecord.objects.filter(case=case, purpose=purpose) if r.given_at <= at]
     if not records:
         return _no("no_record", _("There is no consent for “%(purpose)s”.") % {"purpose": purpose})
@@ -63,38 +72,64 @@ def consent_gate(
     standing = [r for r in for_recipient if r.withdrawn_at is None or r.withdrawn_at > at]
     if not standing:
         last = max(for_recipient, key=lambda r: r.withdrawn_at)
-        return _no("withdrawn", _("The consent was withdrawn on %(when)s: %(why)s")
-                   % {"when": _when(last.withdrawn_at), "why": last.withdrawal_reason})
+        return _no("withdrawn", _("The consent was withdrawn on %(when)s.") % {"when": _when(last.withdrawn_at)})
     in_time = [r for r in standing if at < r.valid_until]
     if not in_time:
         last = max(standing, key=lambda r: r.valid_until)
         return _no("expired", _("The consent expired on %(when)s.") % {"when": _when(last.valid_until)})
-    with_authority = [r for r in in_time if r.giver_authority == Authority.YES]
+    authority_now = _authority_now(case)
+    with_authority = [r for r in in_time if _giver_has_authority(r, authority_now)]
     if not with_authority:
-        return _no("no_authority", _("The consent was given by someone without (known) parental authority: "
-                                     "%(names)s.") % {"names": ", ".join(r.giver_name for r in in_time)})
-    covering = [r for r in with_authority if wanted <= set(r.categories)]
-    if not covering:
-        covered = set().union(*(set(r.categories) for r in with_authority))
-        missing = ", ".join(str(DataCategory(c).label) for c in sorted(wanted - covered) if c in DataCategory.values)
-        return _no("category_not_covered", _("The consent does not cover: %(missing)s.") % {"missing": missing})
+        return _no("no_authority", _("The consent was given by someone who, as the case now records, has no "
+                                     "parental authority or whose authority is unknown."))
+    relied_on = [r for r in with_authority if wanted & set(r.categories)]
+    missing = wanted - _covered(relied_on)
+    if missing:
+        return _no("category_not_covered", _("The consent does not cover: %(missing)s.")
+                   % {"missing": _category_labels(missing)})
     if settings.CONSENT_BOTH_PARENTS:
-        without = authority_holders(case) - {r.giver_id for r in covering}
+        holders = {giver for giver, authority in authority_now.items() if authority == Authority.YES}
+        without = {holder for holder in holders if not wanted <= _covered(r for r in relied_on if r.giver_id == holder)}
         if without:
             return _no("both_parents", _("Every parent with authority must agree; %(count)s has not.")
                        % {"count": len(without)})
-    return GateAnswer(True, _("Allowed under consent given on %(when)s.") % {"when": _when(covering[0].given_at)},
-                      "allowed", tuple(covering))
+    given_on = ", ".join(_when(r.given_at) for r in relied_on)
+    return GateAnswer(True, _("Allowed under consent given on %(when)s.") % {"when": given_on}, "allowed",
+                      tuple(relied_on))
 
 
 def consented_categories(*, case: Case, purpose: Purpose, recipient_code: str, at: datetime | None = None) -> set[str]:
-    """The data categories that valid consents (given by a parent with authority) cover right now."""
+    """The data categories that the consents standing now cover together, counting only givers
+    with parental authority as the case now records it (what the gate would let out)."""
     at = at or timezone.now()
     records = ConsentRecord.objects.filter(
-        case=case, purpose=purpose, recipient_code=recipient_code, giver_authority=Authority.YES,
-        given_at__lte=at, valid_until__gt=at,
+        case=case, purpose=purpose, recipient_code=recipient_code, given_at__lte=at, valid_until__gt=at,
     ).exclude(withdrawn_at__lte=at)
+    authority_now = _authority_now(case)
+    return _covered(record for record in records if _giver_has_authority(record, authority_now))
+
+
+def _authority_now(case: Case) -> dict[int, str]:
+    """Each caller's parental authority as the case records it now (intake's answer, through caseflow)."""
+    return {party.id: party.authority for party in case_parties(case).people}
+
+
+def _giver_has_authority(record: ConsentRecord, authority_now: dict[int, str]) -> bool:
+    """Whether the giver has parental authority now: a correction of the caller after the
+    consent counts. A giver who left the case counts as unknown. A giver who was never one
+    of the case's callers (giver_id empty) has only the authority recorded with the consent."""
+    if record.giver_id is None:
+        return record.giver_authority == Authority.YES
+    return authority_now.get(record.giver_id) == Authority.YES
+
+
+def _covered(records: Iterable[ConsentRecord]) -> set[str]:
     return set().union(*(set(record.categories) for record in records))
+
+
+def _category_labels(codes: set[str]) -> str:
+    """The categories by their names; one this version does not know by its code, never left out."""
+    return ", ".join(str(DataCategory(code).label) if code in DataCategory.values else code for code in sorted(codes))
 
 
 def _no(code: str, reason: str) -> GateAnswer:
@@ -197,13 +232,14 @@ def disclosure_make(
         case_lock(case_id=case.pk)
         answer = consent_gate(case=case, purpose=purpose, recipient_code=recipient_code, categories=categories, at=at)
         log = Disclosure(case=case, purpose=purpose, recipient_code=recipient_code, categories=categories,
-                         allowed=answer.allowed, refusal="" if answer.allowed else answer.reason,
-                         made_by=by, made_at=at or timezone.now())
+                         allowed=answer.allowed, made_by=by, made_at=at or timezone.now())
         made = b""
         if answer.allowed:
             made = content(set(categories))
             log.consent_ids = [record.pk for record in answer.records]
             log.content_sha256 = hashlib.sha256(made).hexdigest()
+        else:
+            log.refusal_code, log.refusal = answer.code, answer.reason
         log._history_user = by
         log.save()
     if not answer.allowed:
