@@ -23,7 +23,6 @@ def package_content(referral: Referral, categories: set[str]) -> dict:
         "case": case.reference,
         "to": referral.loket.name,
         "made_at": timezone.localtime().isoformat(timespec="minutes"),
-        "question": case.summary,
         "categories": sorted(categories),
     }
     if DataCategory.CONTACT in categories:
@@ -45,7 +44,9 @@ def package_content(referral: Referral, categories: set[str]) -> dict:
     calls = list(Call.objects.filter(case=case).order_by("started_at"))
     if DataCategory.HEALTH in categories:
         content["health"] = {"care_involved": any(call.care_involved for call in calls)}
+    # The summary is free text like the notes ("kind heeft autisme"): it goes only where they may.
     if DataCategory.NOTES in categories:
+        content["question"] = case.summary
         content["notes"] = [
             {"date": timezone.localtime(call.started_at).date().isoformat(), "notes": call.notes, "advice": call.advice}
             for call in calls

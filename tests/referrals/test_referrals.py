@@ -198,3 +198,56 @@ def test_the_case_page_queries_do_not_grow_with_referrals(advisor_client, adviso
     for _ in range(9):
         services.referral_make(case=at_home_case, loket=regelrecht, by=advisor, advice=None, manual_reason="Nog eens")
     assert count() == one
+
+
+# --- The package carries free text only under the category that covers it -----------------
+
+
+@pytest.fixture
+def referred_with_summary(advisor, at_home_case):
+    from referrals import services
+
+    at_home_case.summary = "kind heeft autisme"
+    at_home_case._history_user = advisor
+    at_home_case.save()
+    consultant = Loket.objects.get(code="onderwijsconsulent")
+    return services.referral_make(case=at_home_case, loket=consultant, by=advisor, advice=None,
+                                  manual_reason="Thuiszitter")
+
+
+def _consent_to(referral, advisor, categories):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from consent.models import Purpose
+    from consent.services import consent_give
+
+    consent_give(
+        case=referral.case, purpose=Purpose.objects.get(code="share-summary-consultant"),
+        recipient_code=referral.loket.code, recipient_name=referral.loket.name, categories=categories,
+        child_name="Yara", giver_id=None, giver_name="Fatima", giver_authority="yes", method="phone",
+        valid_until=timezone.now() + dt.timedelta(days=30), by=advisor,
+    )  # fmt: skip
+
+
+def _package(client, referral, fmt="") -> str:
+    url = reverse("referrals:send_package", args=[referral.case.reference, referral.pk])
+    response = client.post(url, {"format": fmt})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_contact_only_consent_sends_no_case_summary(advisor_client, advisor, referred_with_summary):
+    _consent_to(referred_with_summary, advisor, ["contact"])
+    page, as_json = _package(advisor_client, referred_with_summary), _package(advisor_client, referred_with_summary,
+                                                                              "json")
+    assert "Fatima el Amrani" in page and "Fatima el Amrani" in as_json  # the contact details did go
+    assert "autisme" not in page and "autisme" not in as_json
+
+
+def test_a_consent_covering_free_text_sends_the_case_summary(advisor_client, advisor, referred_with_summary):
+    _consent_to(referred_with_summary, advisor, ["contact", "notes"])
+    page, as_json = _package(advisor_client, referred_with_summary), _package(advisor_client, referred_with_summary,
+                                                                              "json")
+    assert "kind heeft autisme" in page and "kind heeft autisme" in as_json
