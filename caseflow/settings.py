@@ -185,6 +185,8 @@ if PRODUCTION and not REDIS_URL:
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # Kombu's Redis transport, mended so that a worker outlives a Redis outage (see there).
+    CELERY_BROKER_TRANSPORT = "caseflow.celery:RedisTransport"
     CELERY_RESULT_BACKEND = REDIS_URL
     # A task unacknowledged this long is delivered again; tasks are idempotent.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -211,6 +213,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that lost the broker tries again every 30 s (at most) for as long as it takes; Celery's
+# default gives up after 100 attempts, some 47 minutes, and the worker exits: no reminders after.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

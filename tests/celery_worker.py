@@ -13,6 +13,7 @@ test's queue through a settings module written for it (see `queue_settings`).
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
+from celery import Celery
 from django.conf import settings
 from django.db import connection
 
@@ -51,6 +54,65 @@ def _process_env(extra_env: dict[str, str] | None = None) -> dict[str, str]:
         "REDIS_URL": settings.REDIS_URL,
         **(extra_env or {}),
     }
+
+
+def _broker_env(redis_url: str | None) -> dict[str, str]:
+    return {"REDIS_URL": redis_url} if redis_url else {}
+
+
+@contextmanager
+def _control_app(redis_url: str | None) -> Iterator[Celery]:
+    """The app to ping workers with: Caseflow's own, or a bare one on a test's own broker."""
+    if redis_url is None:
+        yield celery_app
+        return
+    app = Celery("caseflow-test-control", broker=redis_url, set_as_current=False)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server of a test's own on a free port, which the test may kill and start again.
+
+    Nothing is saved to disk: started again, it is empty, as a Redis that lost its
+    data (or a failover to an empty replica) would be.
+    """
+
+    def __init__(self, log_path: Path):
+        self.binary = shutil.which("redis-server")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 10) -> None:
+        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while not self._answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start:\n{self.log_path.read_text()[-2000:]}")
+            time.sleep(0.05)
+
+    def _answers(self) -> bool:
+        with redis.Redis.from_url(self.url, socket_connect_timeout=0.5) as client:
+            try:
+                return client.ping()
+            except redis.ConnectionError:
+                return False
+
+    def kill(self) -> None:
+        """SIGKILL: the broker is gone at once, its connections cut, as in a crash or a network outage."""
+        _kill_group(self.process)
 
 
 def _kill_group(process: subprocess.Popen | None) -> None:
@@ -81,11 +143,14 @@ class WorkerProcess:
         log_path: Path,
         *,
         label: str = "",
+        redis_url: str | None = None,
     ):
         self.queue = queue
         # Workers on one queue need names of their own (`label`).
         self.name = f"{queue}{'-' + label if label else ''}@{socket.gethostname()}"
         self.log_path = log_path
+        # A broker of the test's own (RedisServer) instead of the session's REDIS_URL.
+        self.redis_url = redis_url
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> None:
@@ -101,8 +166,8 @@ class WorkerProcess:
         ]  # fmt: skip
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=_process_env(), stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                command, cwd=ROOT, env=_process_env(_broker_env(self.redis_url)), stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
 
     def wait_until_ready(self, timeout: float = 30) -> None:
@@ -126,12 +191,16 @@ class WorkerProcess:
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
-            if celery_app.control.ping(destination=[self.name], timeout=0.5):
-                return
+        with _control_app(self.redis_url) as app:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
+                if app.control.ping(destination=[self.name], timeout=0.5):
+                    return
         raise RuntimeError(f"worker not ready in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
+
+    def is_alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
         _stop(self.process)
@@ -160,11 +229,14 @@ def queue_settings(directory: Path, queue: str) -> tuple[str, Path]:
 class BeatProcess:
     """A real `celery beat` with a schedule file of its own, sending its ticks to `queue`."""
 
-    def __init__(self, queue: str, directory: Path, label: str, *, tick_seconds: int = 1):
+    def __init__(
+        self, queue: str, directory: Path, label: str, *, tick_seconds: int = 1, redis_url: str | None = None
+    ):
         self.queue = queue
         self.directory = directory
         self.label = label
         self.tick_seconds = tick_seconds
+        self.redis_url = redis_url  # as WorkerProcess's
         self.log_path = directory / f"beat-{label}.log"
         self.process: subprocess.Popen | None = None
 
@@ -175,6 +247,7 @@ class BeatProcess:
                 "DJANGO_SETTINGS_MODULE": module,
                 "PYTHONPATH": os.pathsep.join([str(folder), str(ROOT), os.environ.get("PYTHONPATH", "")]),
                 "CALLBACK_TICK_SECONDS": str(self.tick_seconds),
+                **_broker_env(self.redis_url),
             }
         )
         command = [
