@@ -272,14 +272,16 @@ def _claim(queryset, batch_size: int) -> list[Callback]:
 
 
 def _recipients_by_callback(callbacks: list[Callback]) -> dict[int, list[User]]:
-    leads = None
+    """Who is reminded of each call-back: its advisor; the team (team_watch) for the team queue's, and
+    for those of an advisor whose account was deactivated, who would never read the reminder."""
+    team = None
     recipients = {}
     for callback in callbacks:
-        if callback.assigned_to is not None:
+        if callback.assigned_to is not None and callback.assigned_to.is_active:
             recipients[callback.pk] = [callback.assigned_to]
         else:
-            leads = team_watch() if leads is None else leads
-            recipients[callback.pk] = leads
+            team = team_watch() if team is None else team
+            recipients[callback.pk] = team
     return recipients
 
 
@@ -376,16 +378,17 @@ def notifications_mark_read(*, user: User) -> int:
 
 
 def notifications_email_pending(*, batch_size: int = 200) -> int:
-    """E-mail the reminders not e-mailed yet to recipients with an address.
+    """E-mail the reminders not e-mailed yet to active recipients with an address.
 
-    The row is marked in the same transaction that claims it; a crash between
-    sending and committing can send one e-mail twice, never lose one.
+    Never to a deactivated account: its address may be a mailbox of someone who
+    left. The row is marked in the same transaction that claims it; a crash
+    between sending and committing can send one e-mail twice, never lose one.
     """
     sent = 0
     while True:
         with transaction.atomic():
             pending = _claim(
-                Notification.objects.filter(kind=NotificationKind.REMINDER, emailed_at=None)
+                Notification.objects.filter(kind=NotificationKind.REMINDER, emailed_at=None, recipient__is_active=True)
                 .exclude(recipient__email="")
                 .select_related("recipient", "callback", "case")
                 .order_by("id"),

@@ -230,6 +230,45 @@ def test_an_overdue_callback_is_escalated_once_to_every_team_lead(time_machine, 
     assert not done_in_time.notifications.filter(kind=NotificationKind.OVERDUE).exists()
 
 
+def _deactivate(user) -> None:
+    """As the administrator does when an advisor leaves: the account stays, signed in it cannot be."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+def test_a_deactivated_advisors_call_back_is_reminded_to_the_team_and_escalated_to_it_not_to_the_old_account(
+    time_machine, advisor, other_advisor, team_lead
+):
+    time_machine.move_to(at(TUESDAY - timedelta(days=1), "15:00"), tick=False)
+    left = plan(other_advisor, at(TUESDAY, "10:30"))
+    stays = plan(advisor, at(TUESDAY, "10:30"))
+    _deactivate(other_advisor)
+
+    assert tick(time_machine, at(TUESDAY, "10:20")) == {"reminded": 2, "escalated": 0}
+    assert [n.recipient for n in reminders(left)] == [team_lead]  # as for the team queue's call-backs
+    assert [n.recipient for n in reminders(stays)] == [advisor]
+
+    late = at(TUESDAY, "10:45") + timedelta(minutes=settings.CALLBACK_OVERDUE_MINUTES)
+    assert tick(time_machine, late) == {"reminded": 0, "escalated": 2}
+    assert not Notification.objects.filter(recipient=other_advisor).exists(), "nothing for an account nobody reads"
+    assert set(left.notifications.values_list("recipient__username", "kind")) == {
+        (team_lead.username, NotificationKind.REMINDER), (team_lead.username, NotificationKind.OVERDUE),
+    }  # fmt: skip
+
+
+def test_a_reminder_is_not_e_mailed_to_an_account_deactivated_before_the_mail_went_out(
+    time_machine, advisor, other_advisor, mailoutbox
+):
+    time_machine.move_to(at(TUESDAY - timedelta(days=1), "15:00"), tick=False)
+    plan(other_advisor, at(TUESDAY, "10:30"))
+    plan(advisor, at(TUESDAY, "10:30"))
+    assert tick(time_machine, at(TUESDAY, "10:20")) == {"reminded": 2, "escalated": 0}
+    _deactivate(other_advisor)  # between the reminder and the e-mail task that follows it
+
+    assert callbacks.notifications_email_pending() == 1
+    assert [message.to for message in mailoutbox] == [[advisor.email]]
+
+
 def test_ticks_missed_while_the_beat_was_down_are_caught_up_by_the_next_one_once(time_machine, advisor, team_lead):
     time_machine.move_to(at(TUESDAY - timedelta(days=1), "15:00"), tick=False)
     mine = plan(advisor, at(TUESDAY, "10:30"))
