@@ -18,7 +18,7 @@ from django.db.models import BooleanField, F, Func, Prefetch, Q, QuerySet
 
 from caseflow.models import Case
 from caseflow.phones import phone_e164_or_none
-from intake.models import Caller, Child
+from intake.models import Call, Caller, Child
 from intake.normalise import search_key
 
 SEARCH_LIMIT = 20
@@ -122,3 +122,25 @@ def open_cases_like(
         same_child = same_child.none()
     matches = Case.objects.open().filter(pk__in=same_phone.union(same_child)).values("pk")
     return list(cases_for_lists().filter(pk__in=matches).order_by("-last_contact_at")[:5])
+
+
+# The key questions and facts a call answers about the child's situation. They stay true until
+# a parent says otherwise, so a next call on the case starts from them. (What was said, advised
+# and agreed, the topics and the call's time are that call's own.)
+CASE_FACTS = (
+    "steps_taken",
+    "conflict",
+    "disagrees_with_advice",
+    "at_home",
+    "at_home_since",
+    "care_involved",
+    "legal_procedure",
+    "truancy",
+)
+
+
+def case_facts(case: Case) -> dict:
+    """The facts as the case's latest call left them (the call the case's at-home and the
+    advice follow), to start the next call's form from; empty for a case without calls."""
+    latest = Call.objects.filter(case=case).order_by("-started_at", "-id").values(*CASE_FACTS).first()
+    return latest or {}

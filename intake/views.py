@@ -148,7 +148,10 @@ def call_add(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect(case)
     else:
         draft = CallDraft.objects.filter(author=request.user, slot=slot).first()
-        form = CallForm(prefix="gesprek", initial=draft_initial(CallForm, "gesprek", draft.data) if draft else {})
+        # A draft is given back as typed; a new call starts from the case's facts, so that saving
+        # it with only notes changes nothing the parent did not say had changed.
+        initial = draft_initial(CallForm, "gesprek", draft.data) if draft else selectors.case_facts(case)
+        form = CallForm(prefix="gesprek", initial=initial)
         form_token = draft.form_token if draft else uuid.uuid4()
     context = {
         "case": case,
