@@ -190,13 +190,18 @@ def _lock_open(callback: Callback) -> Callback:
 
 @transaction.atomic
 def callback_reschedule(*, callback: Callback, by: User, due_at: datetime, window_minutes: int) -> Callback:
-    """Move an open call-back; it is reminded again at its new time."""
+    """Move an open call-back; it is reminded again at its new time, also when that is a time it had before.
+
+    Saved at the time it has (only the window changed), it is not moved and keeps its reminder.
+    """
     callback = _lock_open(callback)
     starts, ends = _window(due_at, window_minutes)
     office_hours.validate_callback_time(starts, ends)
     _refuse_full_slot(assignee=callback.assigned_to, due_at=starts, exclude=callback)
+    if starts != callback.due_at:
+        callback.moves += 1  # new keys for its reminder and escalation (_due_key)
+        callback.status, callback.reminded_at, callback.escalated_at = CallbackStatus.PLANNED, None, None
     callback.due_at, callback.window_ends_at = starts, ends
-    callback.status, callback.reminded_at, callback.escalated_at = CallbackStatus.PLANNED, None, None
     callback._history_user = by
     callback.save()
     return callback
@@ -260,8 +265,9 @@ def callback_cancel_open(*, case: Case, by: User) -> int:
 
 
 def _due_key(callback: Callback, event: str) -> str:
-    # The due time is part of the key: a rescheduled call-back is reminded again.
-    return f"callback:{callback.pk}:{event}:{callback.due_at:%Y%m%dT%H%M}"
+    """Once per plan: the same due moment is never reminded twice (a second tick, a redelivered one),
+    and each move is a new plan, reminded again even when it goes back to a time it had before."""
+    return f"callback:{callback.pk}:{event}:{callback.due_at:%Y%m%dT%H%M}:move{callback.moves}"
 
 
 def _claim(queryset, batch_size: int) -> list[Callback]:

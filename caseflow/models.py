@@ -335,6 +335,8 @@ class Callback(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("planned by"), on_delete=models.PROTECT, related_name="+"
     )
     planned_at = models.DateTimeField(_("planned at"), default=timezone.now)
+    # Part of its notifications' keys: moved away and back to the same time, it is reminded again.
+    moves = models.PositiveIntegerField(_("times moved"), default=0)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

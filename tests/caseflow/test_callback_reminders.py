@@ -128,7 +128,7 @@ def test_a_callback_at_1030_is_reminded_at_1020_local_once_across_daylight_savin
     assert reminder.recipient == advisor
     assert timezone.localtime(reminder.created_at).time() == time(10, 20)
     assert timezone.localtime(callback.reminded_at) == at(day, "10:20")
-    assert reminder.key == f"callback:{callback.pk}:reminder:{day:%Y%m%d}T{due_utc.replace(':', '')}"
+    assert reminder.key == f"callback:{callback.pk}:reminder:{day:%Y%m%d}T{due_utc.replace(':', '')}:move0"
     assert Notification.objects.count() == 1
 
 
@@ -164,11 +164,47 @@ def test_a_rescheduled_callback_is_reminded_again_at_its_new_time_and_only_then(
     first, again = reminders(moved_after_reminder)
     assert first.key != again.key
     assert [timezone.localtime(n.created_at).time() for n in (first, again)] == [time(10, 20), time(11, 20)]
-    assert again.key.endswith(":reminder:20260609T0930")  # 11:30 local in summer time
+    assert again.key.endswith(":reminder:20260609T0930:move1")  # 11:30 local in summer time
     [only] = reminders(moved_before_reminder)
     assert timezone.localtime(only.created_at).time() == time(11, 50)
-    assert only.key.endswith(":reminder:20260609T1000")
+    assert only.key.endswith(":reminder:20260609T1000:move1")
     assert Notification.objects.count() == 3
+
+
+def test_a_callback_moved_away_and_back_to_its_first_time_is_reminded_again(time_machine, advisor, team_lead):
+    time_machine.move_to(at(TUESDAY - timedelta(days=1), "15:00"), tick=False)
+    callback = plan(advisor, at(TUESDAY, "10:30"))
+    assert tick(time_machine, at(TUESDAY, "10:20")) == REMINDED_ONE
+
+    # The parent asks for later; a minute after, the advisor moves it back: a new plan, worth a new reminder.
+    for moment, back_to in (("10:21", "11:30"), ("10:22", "10:30")):
+        time_machine.move_to(at(TUESDAY, moment), tick=False)
+        callbacks.callback_reschedule(callback=callback, by=advisor, due_at=at(TUESDAY, back_to), window_minutes=15)
+    assert tick(time_machine, at(TUESDAY, "10:23")) == REMINDED_ONE
+    assert tick(time_machine, at(TUESDAY, "10:24")) == NOTHING
+
+    first, again = reminders(callback)
+    assert first.key != again.key
+    assert [timezone.localtime(n.created_at).time() for n in (first, again)] == [time(10, 20), time(10, 23)]
+    # Overdue: escalated once for this plan as well (its key changed with the moves too).
+    late = at(TUESDAY, "10:45") + timedelta(minutes=settings.CALLBACK_OVERDUE_MINUTES)
+    assert tick(time_machine, late) == {"reminded": 0, "escalated": 1}
+    assert tick(time_machine, late + timedelta(minutes=1)) == NOTHING
+
+
+def test_saving_a_callback_again_at_its_own_time_is_no_move_and_never_reminds_twice(time_machine, advisor):
+    time_machine.move_to(at(TUESDAY - timedelta(days=1), "15:00"), tick=False)
+    callback = plan(advisor, at(TUESDAY, "10:30"))
+    assert tick(time_machine, at(TUESDAY, "10:20")) == REMINDED_ONE
+
+    time_machine.move_to(at(TUESDAY, "10:22"), tick=False)  # the move form saved without choosing another time
+    callbacks.callback_reschedule(callback=callback, by=advisor, due_at=at(TUESDAY, "10:30"), window_minutes=15)
+    callback.refresh_from_db()
+    assert (callback.status, callback.moves) == (CallbackStatus.REMINDED, 0)
+    assert timezone.localtime(callback.reminded_at) == at(TUESDAY, "10:20")
+    for moment in ("10:23", "10:30", "10:45"):
+        assert tick(time_machine, at(TUESDAY, moment)) == NOTHING, moment
+    assert len(reminders(callback)) == 1
 
 
 def test_a_done_cancelled_not_reached_or_closed_callback_is_never_reminded_nor_escalated(
@@ -226,7 +262,7 @@ def test_an_overdue_callback_is_escalated_once_to_every_team_lead(time_machine, 
     escalations = Notification.objects.filter(kind=NotificationKind.OVERDUE)
     assert sorted(n.recipient.username for n in escalations) == sorted([team_lead.username, other_lead.username])
     assert {n.callback_id for n in escalations} == {overdue.pk}
-    assert {n.key for n in escalations} == {f"callback:{overdue.pk}:overdue:20260609T0830"}
+    assert {n.key for n in escalations} == {f"callback:{overdue.pk}:overdue:20260609T0830:move0"}
     assert not done_in_time.notifications.filter(kind=NotificationKind.OVERDUE).exists()
 
 
