@@ -23,8 +23,10 @@ def _register_personal_data() -> None:
     from caseflow.models import Callback, Case
     from caseflow.privacy import PersonalData, register_personal_data
 
-    free_text = {"summary": "", "close_note": "", "flag_reason": "", "review_question": "", "review_comment": ""}
-    register_personal_data(PersonalData(Case, "id", free_text, _("Case")))
+    free_text = {"summary": "", "close_note": "", "flag_reason": "", "review_question": "", "review_comment": "",
+                 "retention_hold_reason": ""}  # fmt: skip
+    # The reference and why it was anonymised ("retention", "erasure") name no one.
+    register_personal_data(PersonalData(Case, "id", free_text, _("Case"), kept=("reference", "anonymised_why")))
     register_personal_data(
         PersonalData(Callback, "case", {"subject": "", "phone": "", "outcome_note": ""}, _("Call-backs"))
     )

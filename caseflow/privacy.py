@@ -36,6 +36,10 @@ class PersonalData:
     blank: dict[str, object] = field(default_factory=dict)
     # Shown in the subject access export under this title.
     title: str = ""
+    # The text fields that stay because they hold no personal data (codes, an organisation's
+    # name, the wording of a purpose). Every other text field of the model belongs in `blank`:
+    # tests/caseflow/test_privacy.py fills each one and checks that anonymising empties it.
+    kept: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, PersonalData] = {}
@@ -81,7 +85,7 @@ ANONYMISED_BY_ERASURE = "erasure"
 
 
 @transaction.atomic
-def case_anonymise(*, case: Case, by: User | None, why: str, note: str = "") -> bool:
+def case_anonymise(*, case: Case, by: User | None, why: str) -> bool:
     """Blank the case's personal data everywhere it is stored; False if it already was.
 
     `by` is None for the nightly task, which then acts as the system; the last
@@ -101,9 +105,8 @@ def case_anonymise(*, case: Case, by: User | None, why: str, note: str = "") -> 
     case.refresh_from_db()
     case.anonymised_at, case.anonymised_why = timezone.now(), why
     case._history_user = by
-    # The history's reason column is short; the whole note is kept on the RetentionRun.
-    reason_length = Case.history.model._meta.get_field("history_change_reason").max_length
-    case._change_reason = (f"anonymised: {why}" + (f" ({note})" if note else ""))[:reason_length]
+    # Only the kind: an erasure's request is kept on its RetentionRun, not copied into the history.
+    case._change_reason = f"anonymised: {why}"
     case.save()
     return True
 
@@ -142,7 +145,7 @@ def case_erase(*, case: Case, by: User, reason: str) -> RetentionRun:
     """Erasure on request (GDPR art. 17): anonymise now, and keep the fact that it happened."""
     if not reason.strip():
         raise ValidationError(_("Write down why the case is erased (the request)."), code="reason_required")
-    if not case_anonymise(case=case, by=by, why=ANONYMISED_BY_ERASURE, note=reason.strip()):
+    if not case_anonymise(case=case, by=by, why=ANONYMISED_BY_ERASURE):
         raise ValidationError(_("This case has already been anonymised."), code="already_anonymised")
     return RetentionRun.objects.create(
         kind=RetentionRun.Kind.ERASURE, by=by, case=case, reason=reason.strip(), cases=1, finished_at=timezone.now()

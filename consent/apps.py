@@ -23,10 +23,18 @@ def _register_personal_data() -> None:
     from caseflow.privacy import PersonalData, register_personal_data
     from consent.models import ConsentRecord, Disclosure, RecipientNotice
 
+    # The purpose's wording, the recipient (an organisation) and the categories (codes) stay: they
+    # show what was agreed to, not who agreed.
     register_personal_data(
         PersonalData(ConsentRecord, "case", {"child_name": "", "giver_name": "", "withdrawal_reason": ""},
-                     _("Consents"))
+                     _("Consents"), kept=("purpose_text", "recipient_code", "recipient_name", "categories"))
     )  # fmt: skip
-    # No personal data in these rows (what left is kept as a hash), but a parent may see them.
-    register_personal_data(PersonalData(Disclosure, "case", {}, _("Data shared")))
-    register_personal_data(PersonalData(RecipientNotice, "case", {}, _("Recipients to inform")))
+    # No personal data in these rows (what left is kept as a hash, a refusal names no one), but a
+    # parent may see them.
+    register_personal_data(
+        PersonalData(Disclosure, "case", {}, _("Data shared"),
+                     kept=("recipient_code", "categories", "refusal_code", "refusal", "consent_ids", "content_sha256"))
+    )  # fmt: skip
+    register_personal_data(
+        PersonalData(RecipientNotice, "case", {}, _("Recipients to inform"), kept=("recipient_name",))
+    )

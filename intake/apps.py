@@ -46,16 +46,20 @@ def _register_personal_data() -> None:
         PersonalData(Caller, "case", {"name": "", "phone": "", "phone_alt": "", "email": "", "search_name": ""},
                      _("Callers"))
     )  # fmt: skip
-    # Kept for the statistics: school type, samenwerkingsverband, year of birth, support and at-home answers.
+    # Kept for the statistics: school type, year of birth, support and at-home answers (all choices).
+    # The samenwerkingsverband is typed freely, so it goes with the other text.
     register_personal_data(
         PersonalData(
             Child, "case",
-            {"first_name": "", "birth_date": None, "school_name": "", "municipality": "", "support_kind": "",
-             "search_name": ""},
+            {"first_name": "", "birth_date": None, "school_name": "", "swv": "", "municipality": "",
+             "support_kind": "", "search_name": ""},
             _("Child"),
         )
     )  # fmt: skip
-    register_personal_data(PersonalData(Call, "case", {"notes": "", "advice": "", "next_step": ""}, _("Calls")))
+    # The steps taken are codes of StepTaken.
+    register_personal_data(
+        PersonalData(Call, "case", {"notes": "", "advice": "", "next_step": ""}, _("Calls"), kept=("steps_taken",))
+    )
     register_anonymise_hook("intake.drafts", lambda case: CallDraft.objects.filter(case=case).delete())
     register_retention_sweep("intake.stale_drafts", _stale_drafts_delete)
 

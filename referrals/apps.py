@@ -51,6 +51,8 @@ def _register_personal_data() -> None:
     from referrals.models import Referral
 
     # The rule id and version stay for the statistics; the reasons may be the advisor's own words.
+    # A declined referral must keep some reason (constraint referral_declined_has_reason): a dash.
     register_personal_data(
-        PersonalData(Referral, "case", {"reason": "", "notes": "", "decline_reason": ""}, _("Referrals"))
-    )
+        PersonalData(Referral, "case", {"reason": "", "notes": "", "decline_reason": "—"}, _("Referrals"),
+                     kept=("rule_id", "rule_version"))
+    )  # fmt: skip
