@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caseflow.callbacks import FINISHING_STATUSES
 from caseflow.forms import case_workers
-from caseflow.phones import phone_e164
+from caseflow.phones import PhoneField
 
 SLOT_FORMAT = "%Y-%m-%dT%H:%M"  # the value of a slot's radio button, local time
 
@@ -45,9 +45,7 @@ class CallbackPlanForm(CallbackTimeForm):
     assigned_to = forms.ModelChoiceField(
         label=_("Who calls back"), queryset=case_workers(), required=False, empty_label=_("Team queue (nobody)")
     )
-    phone = forms.CharField(
-        label=_("Number to call"), max_length=40, error_messages={"required": _("Fill in the number to call.")}
-    )
+    phone = PhoneField(label=_("Number to call"), error_messages={"required": _("Fill in the number to call.")})
     subject = forms.CharField(
         label=_("What to discuss"),
         max_length=300,
@@ -56,9 +54,6 @@ class CallbackPlanForm(CallbackTimeForm):
     )
 
     field_order = ["assigned_to", "slot", "window", "phone", "subject"]
-
-    def clean_phone(self) -> str:
-        return phone_e164(self.cleaned_data["phone"])
 
 
 class CallbackOutcomeForm(forms.Form):

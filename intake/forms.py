@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caseflow.forms import ModelIdsField
 from caseflow.models import AtHome, Topic
-from caseflow.phones import phone_e164
+from caseflow.phones import PhoneField
 from intake.models import Call, Caller, Child, StepTaken
 
 # The helpline advises on school-age children and young people in MBO/HBO.
@@ -41,31 +41,15 @@ class CallerForm(_FieldsOnly):
     class Meta:
         model = Caller
         fields = ["name", "phone", "phone_alt", "email", "relation", "parental_authority", "voicemail_allowed"]
-        widgets = {
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-            "phone_alt": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-            "parental_authority": forms.RadioSelect,
-        }
+        # Typed in any notation, stored as E.164 (the column's length is that of E.164).
+        field_classes = {"phone": PhoneField, "phone_alt": PhoneField}
+        widgets = {"parental_authority": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A number typed as 06-12345678 is longer than the stored +31612345678.
-        for name in ("phone", "phone_alt"):
-            self.fields[name].max_length = 40
-            self.fields[name].widget.attrs["maxlength"] = 40
         self.fields["parental_authority"].help_text = _(
             "Only a person with parental authority can give consent for the child."
         )
-
-    def clean_phone(self) -> str:
-        return self._e164("phone")
-
-    def clean_phone_alt(self) -> str:
-        return self._e164("phone_alt")
-
-    def _e164(self, name: str) -> str:
-        raw = self.cleaned_data.get(name, "").strip()
-        return phone_e164(raw) if raw else ""
 
 
 class ChildForm(_FieldsOnly):

@@ -170,7 +170,7 @@ def _closed(case, advisor):
         (slot(25, "10:00"), {}, _full, "heeft om 10:00 al 2 terugbelverzoeken. Kies een andere tijd."),
         (slot(25, "10:00"), {}, _closed, "Deze zaak is gesloten; heropen de zaak om terugbellen te plannen."),
         (slot(25, "10:00"), {"subject": " "}, None, "Schrijf op waar het terugbelgesprek over gaat."),
-        (slot(25, "10:00"), {"phone": "12"}, None, "Dit is geen geldig telefoonnummer."),
+        (slot(25, "10:00"), {"phone": "12"}, None, "Dit is geen geldig telefoonnummer: er ontbreken cijfers."),
     ],
     ids=["no slot", "not on the grid", "free text", "evening", "saturday", "good friday", "kings day", "past",
          "full slot", "closed case", "no subject", "bad phone"],
