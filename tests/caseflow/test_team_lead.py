@@ -20,6 +20,8 @@ from caseflow.history import bulk_create_tracked, bulk_update_tracked
 from caseflow.models import AccessLog, Callback, CallbackStatus, Case, Notification, Topic
 from caseflow.team_filters import QueueFilter
 from intake.demo import demo_cases_seed
+from referrals.models import Loket
+from referrals.services import referral_make
 from tests.factories import CaseFactory, callback_planned, case_with_call
 from tests.querycount import numbered, page_queries
 from tests.signin import signed_in_client
@@ -47,6 +49,14 @@ def _queries(client, name: str, params: dict) -> list[str]:
     return page_queries(client, reverse(name), params)
 
 
+def _queue_rows_shown(client, name: str, params: dict) -> int | None:
+    """How many cases a queue page lists (None for the other pages): a page listing none skips
+    its row query, and a count of queries compares like with like only when both sizes list rows."""
+    if name != "team_queue":
+        return None
+    return client.get(reverse(name), params).content.decode().count('data-testid="queue-row"')
+
+
 def _work_for_the_team_lead(by) -> None:
     """Some of every kind of row the pages list: flagged, review asked, overdue call-backs."""
     cases = list(Case.objects.open().order_by("id")[:40])
@@ -63,6 +73,18 @@ def _work_for_the_team_lead(by) -> None:
         for case in cases[2 * share : 4 * share]
     ]  # fmt: skip
     bulk_create_tracked(overdue, Callback)
+    _one_left_waiting(Case.objects.open().order_by("id").last(), by)
+
+
+def _one_left_waiting(case: Case, by) -> None:
+    """A case for the queue's remaining filters: in the team queue, opened four months ago and not
+    heard from since, waiting for a referral. The demo's few cases fall in those filters or not
+    depending on the day the test runs; this one always does."""
+    four_months_ago = timezone.now() - timedelta(days=120)
+    case.owner, case.opened_at, case.last_contact_at = None, four_months_ago, four_months_ago
+    case.save()
+    consultant = Loket.objects.get(code="onderwijsconsulent")  # waits for the parent's consent
+    referral_make(case=case, loket=consultant, by=by, advice=None, manual_reason="Thuiszitter")
 
 
 @pytest.mark.parametrize(("name", "params"), TEAM_PAGES, ids=PAGE_IDS)
@@ -73,12 +95,14 @@ def test_every_team_lead_page_runs_the_same_queries_at_10_and_at_1000_cases(
     demo_callbacks_seed()
     _work_for_the_team_lead(advisor)
     few = _queries(team_lead_client, name, params)
+    assert _queue_rows_shown(team_lead_client, name, params) != 0, "10 cases: the queue should list some"
 
     demo_cases_seed(count=990, seed=2)
     demo_callbacks_seed()
     _work_for_the_team_lead(other_advisor)
     assert Case.objects.count() == 1000
     many = _queries(team_lead_client, name, params)
+    assert _queue_rows_shown(team_lead_client, name, params) != 0, "1,000 cases: the queue should list some"
 
     assert len(few) == len(many), f"-- 10 cases:\n{numbered(few)}\n-- 1,000 cases:\n{numbered(many)}"
     assert len(many) <= 20, numbered(many)
