@@ -19,9 +19,11 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from caseflow import roles
 from tests.celery_worker import celery_worker_process  # noqa: F401  (a fixture)
+from tests.clock import SHIFT_VARIABLE, shift_from_environment
 from tests.factories import UserFactory
 from tests.signin import signed_in_client
 
@@ -42,6 +44,15 @@ def service_missing(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (in CI this is an error, not a skip)", pytrace=False)
     pytest.skip(reason)
+
+
+def pytest_report_header() -> str | None:
+    """Say which day a run with a moved clock ran on (tests/settings.py moved it), to run it again."""
+    shift = shift_from_environment()
+    if not shift:
+        return None
+    now = timezone.localtime()
+    return f"{SHIFT_VARIABLE}={os.environ[SHIFT_VARIABLE]}: the tests run on {now:%A %Y-%m-%d %H:%M %Z}"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -11,6 +11,12 @@ os.environ.setdefault("CASEFLOW_ENV", "development")
 # otherwise refuse database access from it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+# CASEFLOW_TEST_CLOCK_SHIFT_DAYS=365: the suite a year from now. Here rather than in conftest.py,
+# so that the worker processes the tests start on these settings move their clocks too.
+from tests.clock import move_clock_from_environment  # noqa: E402
+
+move_clock_from_environment()
+
 from caseflow.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
