@@ -236,9 +236,12 @@ class Call(models.Model):
 class CallDraft(models.Model):
     """A half-written call form, saved as the advisor types.
 
-    One per advisor and form ("new" for the call screen, "case-<id>" for a
-    call on an existing case). Deleted when the call is saved; a late autosave
-    of a form that was already saved is ignored (see services.draft_save).
+    One per opened form (its form token), on the page of its slot ("new" for
+    the call screen, "case-<id>" for a call on an existing case). One per form,
+    not one per page: a new call is another family's, and its autosave must
+    never overwrite the unsaved call the advisor has not yet restored or
+    discarded. Deleted when its call is saved; a late autosave of a form that
+    was already saved is ignored (see services.draft_save).
     """
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_drafts")
@@ -249,7 +252,21 @@ class CallDraft(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["author", "slot"], name="one_draft_per_form")]
+        constraints = [models.UniqueConstraint(fields=["author", "form_token"], name="one_draft_per_form")]
 
     def __str__(self) -> str:
         return f"{self.author_id}:{self.slot}"
+
+    # The fields that tell the advisor whose call a draft is, first typed first (the call
+    # screen's caller, then its child; a case's call form has only the notes).
+    _ABOUT_FIELDS = ("beller-name", "kind-first_name", "gesprek-notes")
+    _ABOUT_LENGTH = 60
+
+    @property
+    def about(self) -> str:
+        """Whom or what the unsaved call is about, as typed, for the offer to restore it."""
+        for name in self._ABOUT_FIELDS:
+            typed = " ".join(((self.data.get(name) or [""])[-1]).split())
+            if typed:
+                return typed if len(typed) <= self._ABOUT_LENGTH else typed[: self._ABOUT_LENGTH - 1] + "…"
+        return ""

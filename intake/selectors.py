@@ -8,6 +8,7 @@ prefetched, so a page runs the same few queries for 1 row or 1,000.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +19,7 @@ from django.db.models import BooleanField, F, Func, Prefetch, Q, QuerySet
 
 from caseflow.models import Case
 from caseflow.phones import phone_e164_or_none
-from intake.models import Call, Caller, Child
+from intake.models import Call, CallDraft, Caller, Child
 from intake.normalise import search_key
 
 SEARCH_LIMIT = 20
@@ -144,3 +145,15 @@ def case_facts(case: Case) -> dict:
     advice follow), to start the next call's form from; empty for a case without calls."""
     latest = Call.objects.filter(case=case).order_by("-started_at", "-id").values(*CASE_FACTS).first()
     return latest or {}
+
+
+def drafts_offered(*, author, slot: str, besides: uuid.UUID) -> list[CallDraft]:
+    """The advisor's unsaved calls on a page (newest first), apart from the form's own."""
+    return list(CallDraft.objects.filter(author=author, slot=slot).exclude(form_token=besides).order_by("-updated_at"))
+
+
+def draft_of(*, author, slot: str, draft_id: int | None) -> CallDraft | None:
+    """One of the advisor's own unsaved calls on this page; None for anyone else's or another page's."""
+    if draft_id is None:
+        return None
+    return CallDraft.objects.filter(author=author, slot=slot, pk=draft_id).first()

@@ -61,7 +61,6 @@ def call_log(
     call: Fields,
     topics: Iterable[Topic],
     form_token: uuid.UUID | None = None,
-    draft_slot: str | None = None,
 ) -> Call:
     """Add a call to the case's timeline and bring the case's facts up to date.
 
@@ -69,9 +68,7 @@ def call_log(
     """
     return _once_per_form(
         form_token,
-        lambda: _call_log(
-            case=case, by=by, call=call, topics=list(topics), form_token=form_token, draft_slot=draft_slot
-        ),
+        lambda: _call_log(case=case, by=by, call=call, topics=list(topics), form_token=form_token),
     )
 
 
@@ -95,11 +92,11 @@ def _case_open_with_call(*, by, caller, child, call, topics, summary, form_token
     case = case_open(by=by, owner=by, topics=topics, summary=summary, opened_at=call.get("started_at"))
     _saved(Caller(case=case, **caller), by)
     _saved(Child(case=case, **child), by)
-    return _call_log(case=case, by=by, call=call, topics=topics, form_token=form_token, draft_slot=NEW_CASE_SLOT)
+    return _call_log(case=case, by=by, call=call, topics=topics, form_token=form_token)
 
 
 @transaction.atomic
-def _call_log(*, case, by, call, topics, form_token, draft_slot) -> Call:
+def _call_log(*, case, by, call, topics, form_token) -> Call:
     case = case_lock(case_id=case.pk)
     if case.status == CaseStatus.CLOSED:
         case.status, case.closed_at, case.close_reason, case.close_note = CaseStatus.IN_PROGRESS, None, "", ""
@@ -113,7 +110,9 @@ def _call_log(*, case, by, call, topics, form_token, draft_slot) -> Call:
         at_home=logged.at_home,
         at_home_since=logged.at_home_since,
     )
-    CallDraft.objects.filter(author=by, slot=draft_slot or draft_slot_for(case)).delete()
+    if form_token:
+        # This form's draft only: another unsaved call of the advisor's stays on offer.
+        CallDraft.objects.filter(author=by, form_token=form_token).delete()
     return logged
 
 
@@ -163,7 +162,7 @@ def draft_slot_for(case: Case | None) -> str:
 def draft_save(
     *, author: User, slot: str, case: Case | None, form_token: uuid.UUID, data: dict[str, list[str]]
 ) -> CallDraft | None:
-    """Keep what is in the form now; the last save wins.
+    """Keep what is in this form now, in its own draft; the form's last save wins.
 
     Returns None when the form was already submitted: the browser's last
     autosave can arrive after the call was saved, and must not bring back a
@@ -172,11 +171,13 @@ def draft_save(
     if Call.objects.filter(form_token=form_token).exists():
         return None
     draft, _created = CallDraft.objects.update_or_create(
-        author=author, slot=slot, defaults={"case": case, "form_token": form_token, "data": data}
+        author=author, form_token=form_token, defaults={"slot": slot, "case": case, "data": data}
     )
     return draft
 
 
-def draft_discard(*, author: User, slot: str) -> None:
-    CallDraft.objects.filter(author=author, slot=slot).delete()
+def draft_discard(*, author: User, draft_id: int) -> bool:
+    """Throw away one unsaved call of the advisor's; False if it was not there (any more)."""
+    deleted, _per_model = CallDraft.objects.filter(author=author, pk=draft_id).delete()
+    return bool(deleted)
 

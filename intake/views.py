@@ -11,16 +11,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseflow.access import CHANGE_CASE, VIEW_CASE, case_for, require_permission
-from caseflow.audit import access_record
+from caseflow.audit import access_record_cases, access_record_search
 from caseflow.models import AccessAction, Case
 from caseflow.panels import case_panels
-from caseflow.request_input import plain_text, row_id
+from caseflow.request_input import next_path, plain_text, row_id
 from caseflow.services import ConcurrentEditError
 from intake import selectors, services
 from intake.drafts import DraftGrant, draft_grant_read, draft_grant_sign
@@ -59,8 +60,25 @@ def _new_call_forms(data=None, draft: CallDraft | None = None) -> dict:
 
 
 def _draft_context(request: HttpRequest, *, slot: str, form_token: uuid.UUID, draft: CallDraft | None) -> dict:
+    """The form's own grant to autosave, the draft it restored, and the advisor's other unsaved
+    calls on this page, offered to restore or discard (never merged into this form)."""
     grant = DraftGrant(author_id=request.user.pk, slot=slot, form_token=form_token)
-    return {"form_token": form_token, "draft_grant": draft_grant_sign(grant), "draft": draft, "draft_slot": slot}
+    return {
+        "form_token": form_token,
+        "draft_grant": draft_grant_sign(grant),
+        "draft": draft,
+        "drafts_offered": selectors.drafts_offered(author=request.user, slot=slot, besides=form_token),
+    }
+
+
+def _draft_to_restore(request: HttpRequest, slot: str) -> CallDraft | None:
+    """The draft the advisor chose to restore on this page (?concept=<id>): only their own."""
+    if "concept" not in request.GET:
+        return None
+    draft = selectors.draft_of(author=request.user, slot=slot, draft_id=row_id(request.GET["concept"]))
+    if draft is None:
+        messages.warning(request, _("This draft is no longer there: it was saved or discarded."))
+    return draft
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,16 +108,18 @@ def call_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Case %(reference)s is opened with this call.") % {"reference": call.case})
                 return redirect(call.case)
     else:
-        draft = CallDraft.objects.filter(author=request.user, slot=slot).first()
+        # A new call starts empty: an earlier unsaved call is offered, and restored only on request.
+        draft = _draft_to_restore(request, slot)
         forms = _new_call_forms(draft=draft)
         form_token = draft.form_token if draft else uuid.uuid4()
     query = request.GET.get("q", "")
+    access_record_cases(request, AccessAction.SEARCH, [case.pk for case in duplicates], what="duplicate check")
     context = {
         **forms,
         **_draft_context(request, slot=slot, form_token=form_token, draft=draft),
         "duplicates": duplicates,
         "query": query,
-        "result": selectors.case_search(query) if query else None,
+        "result": _searched(request, query) if query else None,
         "side_panels": case_panels(request, None, "call_form"),
     }
     return render(request, "intake/call_new.html", context)
@@ -115,14 +135,20 @@ def _possible_duplicates(forms: dict) -> list[Case]:
     )
 
 
+def _searched(request: HttpRequest, query: str) -> selectors.SearchResult:
+    """The search, in the access log: one row per case shown. What was searched for is not
+    stored (it is a name or a number); how, and what came back, is."""
+    result = selectors.case_search(query)
+    if result.kind:
+        access_record_search(request, [case.pk for case in result.cases], how=result.kind)
+    return result
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Cases matching a phone number, reference or name: the call screen's live results."""
     require_permission(request, VIEW_CASE)
-    result = selectors.case_search(request.GET.get("q", ""))
-    if result.kind:
-        # What was searched for is not stored (it is a name or a number); how, and what came back, is.
-        access_record(request, AccessAction.SEARCH, what=f"{result.kind}: {len(result.cases)}")
+    result = _searched(request, request.GET.get("q", ""))
     template = "intake/_search_results.html" if request.htmx else "intake/search.html"
     return render(request, template, {"result": result})
 
@@ -142,12 +168,11 @@ def call_add(request: HttpRequest, reference: str) -> HttpResponse:
                 call=form.call_fields(),
                 topics=form.cleaned_data["topics"],
                 form_token=form_token,
-                draft_slot=slot,
             )
             messages.success(request, _("The call has been added to case %(reference)s.") % {"reference": case})
             return redirect(case)
     else:
-        draft = CallDraft.objects.filter(author=request.user, slot=slot).first()
+        draft = _draft_to_restore(request, slot)
         # A draft is given back as typed; a new call starts from the case's facts, so that saving
         # it with only notes changes nothing the parent did not say had changed.
         initial = draft_initial(CallForm, "gesprek", draft.data) if draft else selectors.case_facts(case)
@@ -193,15 +218,12 @@ def draft_save(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def draft_discard(request: HttpRequest) -> HttpResponse:
+    """Throw away one unsaved call, and go back to the (empty) form it was offered on."""
     require_permission(request, ADD_CALL)
-    slot = plain_text(request.POST.get("slot", ""))
-    services.draft_discard(author=request.user, slot=slot)
-    messages.info(request, _("The draft has been discarded."))
-    case_id = row_id(slot.removeprefix("case-"))
-    if slot != services.NEW_CASE_SLOT and case_id is not None:
-        case = get_object_or_404(Case, pk=case_id)
-        return redirect("intake:call_add", reference=case.reference)
-    return redirect("intake:call_new")
+    draft_id = row_id(request.POST.get("concept"))
+    if draft_id is not None and services.draft_discard(author=request.user, draft_id=draft_id):
+        messages.info(request, _("The draft has been discarded."))
+    return redirect(next_path(request, reverse("intake:call_new")))
 
 
 # --- Caller and child ---------------------------------------------------------------
@@ -289,6 +311,7 @@ def caller_add(request: HttpRequest, reference: str) -> HttpResponse:
 def _case_list(request: HttpRequest, cases, *, title: str, show_owner: bool) -> HttpResponse:
     filtered = CaseFilter(request.GET, queryset=cases)
     page = Paginator(filtered.qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    access_record_cases(request, AccessAction.VIEW, [case.pk for case in page.object_list])
     context = {"filter": filtered, "page": page, "title": title, "show_owner": show_owner}
     return render(request, "intake/case_list.html", context)
 

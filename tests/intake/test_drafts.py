@@ -1,5 +1,8 @@
 """A half-written call is never lost: the form saves a draft as the advisor types, also
-after the session expired, and the advisor gets it back on the same form."""
+after the session expired. A new form starts empty and offers the unsaved call; restoring it
+replaces the form's content, and typing in the new form never touches the older draft."""
+
+import uuid
 
 import pytest
 from django.core import signing
@@ -11,6 +14,7 @@ from tests.intake.support import CALL_SCREEN, DRAFT_SAVE, form_grant, form_value
 from tests.signin import sign_in_fully
 
 DRAFT_RESTORED = 'data-testid="draft-restored"'
+DRAFT_OFFERED = 'data-testid="draft-offer"'
 
 TYPED_SO_FAR = {
     "beller-name": "Piet de Boer",
@@ -41,16 +45,75 @@ def test_an_autosave_keeps_the_form_as_typed(advisor_client, advisor, new_case_f
     assert "draft_grant" not in draft.data and "form_token" not in draft.data
 
 
-def test_the_call_screen_gives_the_draft_back(advisor_client, new_case_form):
+def restore_url(url: str, draft: CallDraft) -> str:
+    """Where the offer's "Herstellen" leads."""
+    return f"{url}?concept={draft.pk}"
+
+
+def test_a_new_call_screen_starts_empty_and_offers_the_unsaved_call(advisor_client, new_case_form):
     advisor_client.post(DRAFT_SAVE, {**new_case_form, **TYPED_SO_FAR})
 
     page = advisor_client.get(CALL_SCREEN).content.decode()
 
-    assert DRAFT_RESTORED in page
+    shown = form_values(page)
+    for name, value in TYPED_SO_FAR.items():
+        assert shown.get(name) != (value if isinstance(value, list) else [value]), name
+    assert shown["form_token"] != [new_case_form["form_token"]]  # a form of its own
+    assert DRAFT_OFFERED in page and DRAFT_RESTORED not in page
+    assert "Er is een niet-opgeslagen gesprek van" in page and "(Piet de Boer)" in page
+    assert restore_url(CALL_SCREEN, CallDraft.objects.get()) in page
+    assert "Herstellen" in page and "Weggooien" in page
+
+
+def test_restoring_gives_the_draft_back_as_typed(advisor_client, new_case_form):
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, **TYPED_SO_FAR})
+
+    page = advisor_client.get(restore_url(CALL_SCREEN, CallDraft.objects.get())).content.decode()
+
+    assert DRAFT_RESTORED in page and DRAFT_OFFERED not in page
     shown = form_values(page)
     for name, value in TYPED_SO_FAR.items():
         assert shown[name] == (value if isinstance(value, list) else [value]), name
     assert shown["form_token"] == [new_case_form["form_token"]]  # the same form goes on
+
+
+def test_typing_in_a_new_form_never_mixes_with_the_unsaved_call_of_another_family(advisor_client):
+    earlier = form_grant(advisor_client, CALL_SCREEN)
+    advisor_client.post(DRAFT_SAVE, {**earlier, "beller-name": "Jan de Wit", "kind-first_name": "Daan"})
+
+    # "Nieuw gesprek": another parent is on the line; the advisor types without restoring.
+    fresh = form_grant(advisor_client, CALL_SCREEN)
+    advisor_client.post(DRAFT_SAVE, {**fresh, "beller-name": "Henk Draftman"})
+
+    drafts = {draft.form_token.hex: draft.data for draft in CallDraft.objects.all()}
+    assert drafts == {
+        uuid.UUID(earlier["form_token"]).hex: {"beller-name": ["Jan de Wit"], "kind-first_name": ["Daan"]},
+        uuid.UUID(fresh["form_token"]).hex: {"beller-name": ["Henk Draftman"]},
+    }
+    # Both stay on offer; restoring one gives that family's call and nothing of the other.
+    page = advisor_client.get(CALL_SCREEN).content.decode()
+    assert page.count(DRAFT_OFFERED) == 2 and "(Jan de Wit)" in page and "(Henk Draftman)" in page
+    jan = CallDraft.objects.get(form_token=earlier["form_token"])
+    restored = form_values(advisor_client.get(restore_url(CALL_SCREEN, jan)).content.decode())
+    assert (restored["beller-name"], restored["kind-first_name"]) == (["Jan de Wit"], ["Daan"])
+    assert restored["form_token"] == [earlier["form_token"]]
+
+
+def test_restoring_a_draft_that_is_gone_gives_an_empty_form(advisor_client, new_case_form):
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, **TYPED_SO_FAR})
+    draft = CallDraft.objects.get()
+    draft.delete()  # saved or discarded in another tab
+
+    page = advisor_client.get(restore_url(CALL_SCREEN, draft)).content.decode()
+
+    assert DRAFT_RESTORED not in page and "Piet de Boer" not in page
+    assert "Dit concept is er niet meer" in page
+
+
+@pytest.mark.parametrize("concept", ["abc", "²", "9" * 30, ""])
+def test_a_restore_link_that_names_no_draft_gives_an_empty_form(advisor_client, concept):
+    response = advisor_client.get(CALL_SCREEN, {"concept": concept})
+    assert response.status_code == 200 and DRAFT_RESTORED not in response.content.decode()
 
 
 def test_the_last_autosave_wins(advisor_client, new_case_form):
@@ -71,6 +134,8 @@ def test_a_draft_survives_an_expired_session(client, advisor):
 
     sign_in_fully(client, advisor)  # signed in again
     page = client.get(CALL_SCREEN).content.decode()
+    assert DRAFT_OFFERED in page and "(Piet de Boer)" in page
+    page = client.get(restore_url(CALL_SCREEN, CallDraft.objects.get())).content.decode()
     assert DRAFT_RESTORED in page and form_values(page)["beller-name"] == ["Piet de Boer"]
 
 
@@ -147,7 +212,18 @@ def test_saving_the_call_deletes_the_draft_and_a_late_autosave_does_not_bring_it
 
     late = advisor_client.post(DRAFT_SAVE, {**form["grant"], **form["data"]})
     assert late.status_code == 204 and not CallDraft.objects.exists()
-    assert DRAFT_RESTORED not in advisor_client.get(CALL_SCREEN).content.decode()
+    assert DRAFT_OFFERED not in advisor_client.get(CALL_SCREEN).content.decode()
+
+
+def test_saving_a_new_call_keeps_the_unsaved_call_of_another_family(advisor_client, new_case_form):
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, "beller-name": "Jan de Wit"})
+    fresh = form_grant(advisor_client, CALL_SCREEN)
+    advisor_client.post(DRAFT_SAVE, {**fresh, "beller-name": "Fatima"})
+
+    assert advisor_client.post(CALL_SCREEN, {**fresh, **new_call()}).status_code == 302
+
+    assert list(CallDraft.objects.values_list("data", flat=True)) == [{"beller-name": ["Jan de Wit"]}]
+    assert "(Jan de Wit)" in advisor_client.get(CALL_SCREEN).content.decode()
 
 
 def test_a_call_on_a_case_ends_its_draft_and_a_late_autosave_is_ignored(advisor_client, advisor):
@@ -166,14 +242,20 @@ def test_a_call_on_a_case_ends_its_draft_and_a_late_autosave_is_ignored(advisor_
     assert not CallDraft.objects.exists()
 
 
-def test_a_draft_on_a_cases_call_form_comes_back_there_and_not_on_the_call_screen(advisor_client, advisor):
+def test_a_draft_on_a_cases_call_form_is_offered_there_and_not_on_the_call_screen(advisor_client, advisor):
     case = case_with_call(advisor)
     url = reverse("intake:call_add", args=[case.reference])
     advisor_client.post(DRAFT_SAVE, {**form_grant(advisor_client, url), "gesprek-notes": "Vervolg op de school"})
+    draft = CallDraft.objects.get()
 
-    case_page = advisor_client.get(url).content.decode()
-    assert DRAFT_RESTORED in case_page and form_values(case_page)["gesprek-notes"] == ["Vervolg op de school"]
-    assert DRAFT_RESTORED not in advisor_client.get(CALL_SCREEN).content.decode()
+    case_form = advisor_client.get(url).content.decode()
+    assert DRAFT_OFFERED in case_form and "gesprek-notes" not in form_values(case_form)
+    restored = advisor_client.get(restore_url(url, draft)).content.decode()
+    assert DRAFT_RESTORED in restored and form_values(restored)["gesprek-notes"] == ["Vervolg op de school"]
+
+    call_screen = advisor_client.get(CALL_SCREEN).content.decode()
+    assert DRAFT_OFFERED not in call_screen
+    assert DRAFT_RESTORED not in advisor_client.get(restore_url(CALL_SCREEN, draft)).content.decode()
 
 
 def test_the_new_case_draft_and_a_cases_draft_are_kept_apart(advisor_client, advisor, new_case_form):
@@ -201,22 +283,41 @@ def test_saving_a_call_on_a_case_keeps_the_new_case_draft(advisor_client, adviso
 
 def test_drafts_are_per_advisor(advisor_client, other_advisor_client, new_case_form):
     advisor_client.post(DRAFT_SAVE, {**new_case_form, "beller-name": "Van Anna"})
-    assert DRAFT_RESTORED not in other_advisor_client.get(CALL_SCREEN).content.decode()
+
+    assert DRAFT_OFFERED not in other_advisor_client.get(CALL_SCREEN).content.decode()
+    # Not even with the id of Anna's draft in the link.
+    page = other_advisor_client.get(restore_url(CALL_SCREEN, CallDraft.objects.get())).content.decode()
+    assert DRAFT_RESTORED not in page and "Van Anna" not in page
 
 
 # --- Discarding ---------------------------------------------------------------------------------
 
 
+DRAFT_DISCARD = reverse("intake:draft_discard")
+
+
 def test_discarding_the_draft_gives_an_empty_call_screen(advisor_client, new_case_form):
     advisor_client.post(DRAFT_SAVE, {**new_case_form, "beller-name": "Weg ermee"})
+    draft = CallDraft.objects.get()
 
-    response = advisor_client.post(reverse("intake:draft_discard"), {"slot": "new"}, follow=True)
+    response = advisor_client.post(DRAFT_DISCARD, {"concept": draft.pk, "next": CALL_SCREEN}, follow=True)
 
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == CALL_SCREEN
     assert "Het concept is weggegooid." in page
-    assert DRAFT_RESTORED not in page and "Weg ermee" not in page
+    assert DRAFT_OFFERED not in page and "Weg ermee" not in page
     assert not CallDraft.objects.exists()
+
+
+def test_discarding_one_unsaved_call_keeps_the_others(advisor_client, new_case_form):
+    advisor_client.post(DRAFT_SAVE, {**new_case_form, "beller-name": "Jan de Wit"})
+    advisor_client.post(DRAFT_SAVE, {**form_grant(advisor_client, CALL_SCREEN), "beller-name": "Henk Draftman"})
+
+    jan = CallDraft.objects.get(form_token=new_case_form["form_token"])
+
+    advisor_client.post(DRAFT_DISCARD, {"concept": jan.pk, "next": CALL_SCREEN})
+
+    assert list(CallDraft.objects.values_list("data", flat=True)) == [{"beller-name": ["Henk Draftman"]}]
 
 
 def test_discarding_a_cases_draft_returns_to_its_call_form(advisor_client, advisor):
@@ -224,13 +325,19 @@ def test_discarding_a_cases_draft_returns_to_its_call_form(advisor_client, advis
     url = reverse("intake:call_add", args=[case.reference])
     advisor_client.post(DRAFT_SAVE, {**form_grant(advisor_client, url), "gesprek-notes": "weg"})
 
-    response = advisor_client.post(reverse("intake:draft_discard"), {"slot": f"case-{case.pk}"})
+    response = advisor_client.post(DRAFT_DISCARD, {"concept": CallDraft.objects.get().pk, "next": url})
 
     assert response.status_code == 302 and response.url == url
     assert not CallDraft.objects.exists()
 
 
+@pytest.mark.parametrize("next_page", ["https://elders.example/", "//elders.example/", "call_new", ""])
+def test_discarding_returns_to_the_call_screen_unless_sent_from_a_page_of_ours(advisor_client, next_page):
+    response = advisor_client.post(DRAFT_DISCARD, {"concept": "1", "next": next_page})
+    assert response.status_code == 302 and response.url == CALL_SCREEN
+
+
 def test_discarding_only_touches_the_advisors_own_draft(advisor_client, other_advisor_client, new_case_form):
     advisor_client.post(DRAFT_SAVE, {**new_case_form, "beller-name": "Van Anna"})
-    other_advisor_client.post(reverse("intake:draft_discard"), {"slot": "new"})
+    other_advisor_client.post(DRAFT_DISCARD, {"concept": CallDraft.objects.get().pk})
     assert CallDraft.objects.count() == 1
