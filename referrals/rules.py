@@ -8,6 +8,11 @@ carries a Dutch sentence the advisor can read to the parent. Besides
 "recommended", a rule may answer "not yet" (a step comes first) or "not here"
 (this organisation does not take such cases), with the reason.
 
+An organisation gets one piece of advice: where several rules speak of it
+(RegelRecht in a dispute and for a question about rights), the first rule in
+RULES that has something to say gives the advice, so list the rule whose
+reason fits best first.
+
 The facts follow DOMAIN.md. Change a rule: edit it here, raise RULES_VERSION,
 and add a row to the table test in tests/referrals/test_rules.py.
 """
@@ -18,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-RULES_VERSION = "2026.1"
+RULES_VERSION = "2026.2"
 
 # Parameters with their defaults; the database's RuleParameter rows override them.
 DEFAULT_PARAMETERS: dict[str, int] = {
@@ -58,6 +63,12 @@ class Facts:
     legal_procedure: bool = False
     truancy: bool = False
     topics: frozenset[str] = frozenset()
+    # What the parent asks for: information, rights_duties, mediation, complaint, care_funding.
+    questions: frozenset[str] = frozenset()
+    # The parent finds the child treated unequally because of a disability or chronic illness.
+    unequal_treatment: bool = False
+    # The parent complains that the government or the school does not respect the child's right to education.
+    right_to_education_complaint: bool = False
 
     @property
     def talked_to_school(self) -> bool:
@@ -70,6 +81,11 @@ class Facts:
     @property
     def at_home_without_school(self) -> bool:
         return self.at_home == "yes"
+
+    @property
+    def care_unclear(self) -> bool:
+        """Care and education meet, or the parent asks who funds them: Het Juiste Loket's ground."""
+        return self.care_involved or "care_funding" in self.questions
 
 
 @dataclass(frozen=True)
@@ -146,13 +162,33 @@ def _consultant_case(facts: Facts, p: Parameters) -> bool:
     return facts.in_dispute or long_at_home
 
 
+def _in_consultant_scope(facts: Facts) -> bool:
+    """Primary, secondary and MBO, or a school type not yet known."""
+    return not facts.school_type or facts.school_type in CONSULTANT_SCHOOL_TYPES
+
+
+def _consultant_steps_missing(facts: Facts) -> list[str]:
+    """The steps an onderwijs(zorg)consulent needs first; none for a child at home without school."""
+    if facts.at_home_without_school:
+        return []
+    return [name for step, name in (("swv", "het samenwerkingsverband"), ("school_board", "het schoolbestuur"))
+            if step not in facts.steps_taken]
+
+
+def _consultant_steps_first(facts: Facts, consultant: str) -> str:
+    return (
+        f"Neem eerst contact op met {' en '.join(_consultant_steps_missing(facts))}; pas daarna kan {consultant} "
+        "de zaak aannemen. Dat hoeft niet als uw kind thuiszit zonder onderwijs."
+    )
+
+
 def _onderwijsconsulent(facts: Facts, p: Parameters):
     if not _consultant_case(facts, p):
         return None
     excluded = _consultant_exclusion(facts)
     if excluded:
         return Verdict.NOT_HERE, excluded
-    if facts.school_type and facts.school_type not in CONSULTANT_SCHOOL_TYPES:
+    if not _in_consultant_scope(facts):
         return None
     if facts.at_home_without_school:
         weeks = f" al {facts.weeks_at_home} weken" if facts.weeks_at_home else ""
@@ -161,13 +197,8 @@ def _onderwijsconsulent(facts: Facts, p: Parameters):
             "gratis tussen u en de school, en kan dat dan ook zonder dat u eerst het samenwerkingsverband "
             "en het schoolbestuur benadert."
         )
-    missing = [name for step, name in (("swv", "het samenwerkingsverband"), ("school_board", "het schoolbestuur"))
-               if step not in facts.steps_taken]
-    if missing:
-        return Verdict.NOT_YET, (
-            f"Neem eerst contact op met {' en '.join(missing)}; pas daarna kan een onderwijsconsulent "
-            "de zaak aannemen. Dat hoeft niet als uw kind thuiszit zonder onderwijs."
-        )
+    if _consultant_steps_missing(facts):
+        return Verdict.NOT_YET, _consultant_steps_first(facts, "een onderwijsconsulent")
     return Verdict.RECOMMENDED, (
         "U heeft de school, het schoolbestuur en het samenwerkingsverband gesproken en komt er niet uit. "
         "Een onderwijsconsulent bemiddelt onafhankelijk en gratis tussen u en de school."
@@ -184,8 +215,27 @@ def _onderwijszorgconsulent(facts: Facts, p: Parameters):
     return None
 
 
+def _onderwijszorgconsulent_after_het_juiste_loket(facts: Facts, p: Parameters):
+    """Care stays unclear after Het Juiste Loket: an onderwijszorgconsulent, on the consultants' own terms."""
+    if not (facts.care_unclear and "het_juiste_loket" in facts.steps_taken):
+        return None
+    excluded = _consultant_exclusion(facts)
+    if excluded:
+        return Verdict.NOT_HERE, excluded
+    if not _in_consultant_scope(facts):
+        return None
+    if _consultant_steps_missing(facts):
+        return Verdict.NOT_YET, _consultant_steps_first(facts, "een onderwijszorgconsulent")
+    return Verdict.RECOMMENDED, (
+        "U heeft Het Juiste Loket al gevraagd en het blijft onduidelijk wie voor de zorg op school verantwoordelijk "
+        "is. Een onderwijszorgconsulent kent zowel onderwijs als zorg en zoekt dat met u en de school uit; "
+        "u bereikt hem via de onderwijsconsulenten."
+    )
+
+
 def _het_juiste_loket(facts: Facts, p: Parameters):
-    if facts.care_involved:
+    # Not again to a parent who asked it already: then the onderwijszorgconsulent is next.
+    if facts.care_unclear and "het_juiste_loket" not in facts.steps_taken:
         return Verdict.RECOMMENDED, (
             "Zorg en onderwijs komen samen en het is niet duidelijk wie betaalt. "
             "Het Juiste Loket weet wie waarvoor verantwoordelijk is."
@@ -202,18 +252,41 @@ def _leerplicht(facts: Facts, p: Parameters):
 
 
 def _lansbrekers(facts: Facts, p: Parameters):
-    if facts.at_home != "no":
-        return Verdict.MENTION, (
-            "LANSbrekers is geen loket maar een netwerk van professionals die doorbreken waar een kind "
-            "thuiszit. Vraag of een professional rond uw kind erbij hoort."
-        )
-    return None
+    if facts.at_home == "no":
+        return None
+    ask = ("Vraag de professional die al bij uw kind betrokken is of hij of zij erbij hoort."
+           if "professional" in facts.steps_taken else "Vraag of een professional rond uw kind erbij hoort.")
+    return Verdict.MENTION, (
+        f"LANSbrekers is geen loket maar een netwerk van professionals die doorbreken waar een kind thuiszit. {ask}"
+    )
 
 
 def _juridisch_loket(facts: Facts, p: Parameters):
     if facts.legal_procedure:
         return Verdict.RECOMMENDED, (
             "Er loopt een juridische procedure: Het Juridisch Loket geeft gratis juridisch advies."
+        )
+    return None
+
+
+def _asks_about_rights(facts: Facts) -> bool:
+    return "rights_duties" in facts.questions
+
+
+def _juridisch_loket_for_rights(facts: Facts, p: Parameters):
+    if _asks_about_rights(facts):
+        return Verdict.RECOMMENDED, (
+            "U vraagt naar uw rechten en plichten. Ook bij Het Juridisch Loket beantwoorden juristen "
+            "gratis juridische vragen."
+        )
+    return None
+
+
+def _regelrecht_for_rights(facts: Facts, p: Parameters):
+    if _asks_about_rights(facts):
+        return Verdict.RECOMMENDED, (
+            "U vraagt naar de rechten en plichten van u als ouder of van de school. RegelRecht beantwoordt "
+            "zulke vragen, ook als er geen conflict is."
         )
     return None
 
@@ -243,8 +316,33 @@ def _inspectie(facts: Facts, p: Parameters):
     return None
 
 
+def _inspectie_for_a_complaint(facts: Facts, p: Parameters):
+    if "complaint" in facts.questions:
+        return Verdict.RECOMMENDED, (
+            "U wilt een klacht of signaal kwijt. De Inspectie van het Onderwijs lost uw zaak niet op, maar "
+            "gebruikt uw signaal om school en samenwerkingsverband aan te spreken op hun verantwoordelijkheid; "
+            "u geeft het via het contactformulier. Wilt u dat uw klacht wordt behandeld, dan is de "
+            "klachtenregeling van het schoolbestuur de weg."
+        )
+    return None
+
+
+def _college_rechten_mens(facts: Facts, p: Parameters):
+    if facts.unequal_treatment:
+        return Verdict.RECOMMENDED, (
+            "U vindt dat uw kind ongelijk wordt behandeld vanwege een handicap of chronische ziekte. Het College "
+            "voor de Rechten van de Mens oordeelt of de school daarmee verboden onderscheid maakt."
+        )
+    return None
+
+
+def _long_at_home(facts: Facts, p: Parameters) -> bool:
+    """At home so long that the child's right to education is at stake."""
+    return facts.at_home_without_school and (facts.weeks_at_home or 0) > p["long_at_home_weeks"]
+
+
 def _kinderombudsman(facts: Facts, p: Parameters):
-    if facts.at_home_without_school and (facts.weeks_at_home or 0) > p["long_at_home_weeks"]:
+    if _long_at_home(facts, p):
         return Verdict.RECOMMENDED, (
             f"Uw kind zit al {facts.weeks_at_home} weken thuis. Ieder kind heeft recht op onderwijs dat bij "
             "hem past; de Kinderombudsman en de Kinderrechtenhelpdesk helpen als dat recht niet wordt gerespecteerd."
@@ -252,20 +350,57 @@ def _kinderombudsman(facts: Facts, p: Parameters):
     return None
 
 
+_RIGHT_TO_EDUCATION_COMPLAINT = (
+    "U vindt dat de overheid of de school het recht op onderwijs van uw kind niet respecteert."
+)
+
+
+def _kinderombudsman_for_a_complaint(facts: Facts, p: Parameters):
+    """Also before the long-at-home threshold: the parent complains that the right to education is not respected."""
+    if facts.right_to_education_complaint:
+        return Verdict.RECOMMENDED, (
+            f"{_RIGHT_TO_EDUCATION_COMPLAINT} Ieder kind heeft recht op goed onderwijs dat bij hem past "
+            "(Kinderrechtenverdrag); met die klacht kunt u bij de Kinderombudsman terecht."
+        )
+    return None
+
+
+def _kinderrechtenhelpdesk(facts: Facts, p: Parameters):
+    if facts.right_to_education_complaint:
+        situation = _RIGHT_TO_EDUCATION_COMPLAINT
+    elif _long_at_home(facts, p):
+        situation = f"Uw kind zit al {facts.weeks_at_home} weken thuis."
+    else:
+        return None
+    return Verdict.RECOMMENDED, (
+        f"{situation} De Kinderrechtenhelpdesk van Defence for Children geeft advies over kinderrechten, "
+        "ook over het recht op onderwijs dat bij uw kind past."
+    )
+
+
 RULES: tuple[Rule, ...] = (
     Rule("school-first", "school", _school),
     Rule("board-after-school", "schoolbestuur", _school_board),
     Rule("swv-after-school", "samenwerkingsverband", _swv),
     Rule("consultant", "onderwijsconsulent", _onderwijsconsulent),
+    Rule("care-after-het-juiste-loket", "onderwijszorgconsulent", _onderwijszorgconsulent_after_het_juiste_loket),
     Rule("care-consultant", "onderwijszorgconsulent", _onderwijszorgconsulent),
     Rule("care-and-education", "het-juiste-loket", _het_juiste_loket),
     Rule("truancy", "leerplichtambtenaar", _leerplicht),
     Rule("at-home-network", "lansbrekers", _lansbrekers),
+    # A running procedure is the sharper reason for Het Juridisch Loket; the parent's question comes next.
     Rule("legal-procedure", "juridisch-loket", _juridisch_loket),
+    Rule("rights-question-legal", "juridisch-loket", _juridisch_loket_for_rights),
+    # What the parent asks weighs more than a dispute the advisor notes: the question's reason first.
+    Rule("rights-question", "regelrecht", _regelrecht_for_rights),
     Rule("rights-and-duties", "regelrecht", _regelrecht),
     Rule("admission-dispute", "geschillencommissie", _geschillencommissie),
+    Rule("complaint-signal", "inspectie", _inspectie_for_a_complaint),
     Rule("signal-inspectorate", "inspectie", _inspectie),
+    Rule("unequal-treatment", "college-rechten-mens", _college_rechten_mens),
     Rule("right-to-education", "kinderombudsman", _kinderombudsman),
+    Rule("right-to-education-complaint", "kinderombudsman", _kinderombudsman_for_a_complaint),
+    Rule("childrens-rights-helpdesk", "kinderrechtenhelpdesk", _kinderrechtenhelpdesk),
 )
 
 _ORDER = {Verdict.RECOMMENDED: 0, Verdict.MENTION: 1, Verdict.NOT_YET: 2, Verdict.NOT_HERE: 3}
@@ -273,12 +408,15 @@ _ORDER = {Verdict.RECOMMENDED: 0, Verdict.MENTION: 1, Verdict.NOT_YET: 2, Verdic
 
 def advise(facts: Facts, parameters: Parameters | None = None) -> list[Advice]:
     """The advice for these facts: recommendations first (in rule order), then
-    what to mention, then "not yet" and "not here", each with its reason."""
+    what to mention, then "not yet" and "not here", each with its reason;
+    one piece of advice per organisation, from the first rule that speaks of it."""
     p = {**DEFAULT_PARAMETERS, **(parameters or {})}
-    advice = []
+    advice: dict[str, Advice] = {}
     for rule in RULES:
+        if rule.loket in advice:
+            continue
         answer = rule.answer(facts, p)
         if answer:
             verdict, reason = answer
-            advice.append(Advice(loket=rule.loket, verdict=verdict, reason=reason, rule=rule.id))
-    return sorted(advice, key=lambda a: _ORDER[a.verdict])
+            advice[rule.loket] = Advice(loket=rule.loket, verdict=verdict, reason=reason, rule=rule.id)
+    return sorted(advice.values(), key=lambda a: _ORDER[a.verdict])

@@ -1,10 +1,13 @@
 """The referral rules, table by table, from the facts in DOMAIN.md; and properties
 that hold for any intake facts (hypothesis)."""
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from referrals.directory import DATA_FILE
 from referrals.rules import DEFAULT_PARAMETERS, RULES, Facts, Verdict, advise
 
 SCHOOL = frozenset({"teacher"})
@@ -89,6 +92,57 @@ TABLE = [
      Verdict.RECOMMENDED),
     ("at home 12 weeks: not yet the Kinderombudsman", Facts(at_home="yes", weeks_at_home=12), "kinderombudsman",
      None),
+    # The parent's question (issue 21), each rule just inside and just outside.
+    ("asks about rights and duties, no dispute: RegelRecht",
+     Facts(questions=frozenset({"rights_duties"})), "regelrecht", Verdict.RECOMMENDED),
+    ("asks for information, no dispute: no RegelRecht",
+     Facts(questions=frozenset({"information"})), "regelrecht", None),
+    ("asks about rights and duties: Het Juridisch Loket too",
+     Facts(questions=frozenset({"rights_duties"})), "juridisch-loket", Verdict.RECOMMENDED),
+    ("asks for mediation, no procedure: no Juridisch Loket",
+     Facts(questions=frozenset({"mediation"})), "juridisch-loket", None),
+    ("Het Juiste Loket asked, care unclear, board and SWV done: the onderwijszorgconsulent",
+     Facts(steps_taken=SCHOOL_BOARD_AND_SWV | {"het_juiste_loket"}, care_involved=True, school_type="po"),
+     "onderwijszorgconsulent", Verdict.RECOMMENDED),
+    ("care unclear but Het Juiste Loket not asked, no dispute: no onderwijszorgconsulent",
+     Facts(steps_taken=SCHOOL_BOARD_AND_SWV, care_involved=True, school_type="po"), "onderwijszorgconsulent", None),
+    ("Het Juiste Loket asked but no care question: no onderwijszorgconsulent",
+     Facts(steps_taken=SCHOOL_BOARD_AND_SWV | {"het_juiste_loket"}, school_type="po"), "onderwijszorgconsulent", None),
+    ("Het Juiste Loket asked, board and SWV not yet: not yet the onderwijszorgconsulent",
+     Facts(steps_taken=SCHOOL | {"het_juiste_loket"}, care_involved=True, school_type="po"),
+     "onderwijszorgconsulent", Verdict.NOT_YET),
+    ("Het Juiste Loket asked, at home without school: the onderwijszorgconsulent without those steps",
+     Facts(steps_taken=frozenset({"het_juiste_loket"}), care_involved=True, at_home="yes", weeks_at_home=1,
+           school_type="so"), "onderwijszorgconsulent", Verdict.RECOMMENDED),
+    ("Het Juiste Loket asked, higher education: not here",
+     Facts(steps_taken=SCHOOL_BOARD_AND_SWV | {"het_juiste_loket"}, care_involved=True, school_type="hbo_wo"),
+     "onderwijszorgconsulent", Verdict.NOT_HERE),
+    # Deliberate change: Het Juiste Loket is no longer advised to a parent who already asked it.
+    ("care, Het Juiste Loket already asked: not Het Juiste Loket again",
+     Facts(steps_taken=frozenset({"het_juiste_loket"}), care_involved=True), "het-juiste-loket", None),
+    ("asks about care and education funding: Het Juiste Loket",
+     Facts(questions=frozenset({"care_funding"})), "het-juiste-loket", Verdict.RECOMMENDED),
+    ("complaint or signal: the Inspectie, as a signal",
+     Facts(questions=frozenset({"complaint"})), "inspectie", Verdict.RECOMMENDED),
+    ("asks for information, no dispute: no Inspectie",
+     Facts(questions=frozenset({"information"}), steps_taken=SCHOOL_BOARD_AND_SWV), "inspectie", None),
+    ("unequal treatment for a disability or chronic illness: College voor de Rechten van de Mens",
+     Facts(unequal_treatment=True), "college-rechten-mens", Verdict.RECOMMENDED),
+    ("a complaint, but not of unequal treatment: no College voor de Rechten van de Mens",
+     Facts(questions=frozenset({"complaint"})), "college-rechten-mens", None),
+    ("complaint about the right to education, not at home: the Kinderombudsman",
+     Facts(right_to_education_complaint=True), "kinderombudsman", Verdict.RECOMMENDED),
+    ("complaint about the right to education, at home 2 weeks: the Kinderombudsman before the threshold",
+     Facts(right_to_education_complaint=True, at_home="yes", weeks_at_home=2), "kinderombudsman",
+     Verdict.RECOMMENDED),
+    ("a complaint, not about the right to education, at home 12 weeks: no Kinderombudsman",
+     Facts(questions=frozenset({"complaint"}), at_home="yes", weeks_at_home=12), "kinderombudsman", None),
+    ("complaint about the right to education: the Kinderrechtenhelpdesk",
+     Facts(right_to_education_complaint=True), "kinderrechtenhelpdesk", Verdict.RECOMMENDED),
+    ("at home 13 weeks: the Kinderrechtenhelpdesk", Facts(at_home="yes", weeks_at_home=13), "kinderrechtenhelpdesk",
+     Verdict.RECOMMENDED),
+    ("at home 12 weeks, no complaint: no Kinderrechtenhelpdesk", Facts(at_home="yes", weeks_at_home=12),
+     "kinderrechtenhelpdesk", None),
 ]
 
 
@@ -119,6 +173,41 @@ def test_the_threshold_is_a_parameter():
     assert verdicts(facts, at_home_weeks_threshold=2)["onderwijsconsulent"] == Verdict.RECOMMENDED
 
 
+def test_the_rights_question_is_advised_by_its_own_rule():
+    advice = {a.loket: a for a in advise(Facts(questions=frozenset({"rights_duties"})))}
+    assert advice["regelrecht"].rule == "rights-question"
+    assert "ook als er geen conflict is" in advice["regelrecht"].reason
+    assert advice["juridisch-loket"].rule == "rights-question-legal"
+
+
+def test_a_running_procedure_keeps_its_own_reason_for_het_juridisch_loket():
+    advice = advise(Facts(legal_procedure=True, questions=frozenset({"rights_duties"})))
+    assert [a.rule for a in advice if a.loket == "juridisch-loket"] == ["legal-procedure"]
+
+
+def test_the_inspectie_reason_says_it_does_not_solve_the_case():
+    reason = reason_for(Facts(questions=frozenset({"complaint"})), "inspectie")
+    assert "lost uw zaak niet op" in reason and "signaal" in reason
+
+
+def test_the_onderwijszorgconsulent_after_het_juiste_loket_says_why():
+    facts = Facts(steps_taken=SCHOOL_BOARD_AND_SWV | {"het_juiste_loket"}, care_involved=True, school_type="po")
+    assert "Het Juiste Loket" in reason_for(facts, "onderwijszorgconsulent")
+    not_yet = Facts(steps_taken=SCHOOL | {"het_juiste_loket"}, care_involved=True, school_type="po")
+    assert "het samenwerkingsverband en het schoolbestuur" in reason_for(not_yet, "onderwijszorgconsulent")
+
+
+def test_the_kinderombudsman_on_a_complaint_does_not_speak_of_weeks_at_home():
+    reason = reason_for(Facts(right_to_education_complaint=True), "kinderombudsman")
+    assert "weken" not in reason and "recht op onderwijs" in reason
+
+
+def test_lansbrekers_asks_the_professional_involved():
+    with_professional = Facts(at_home="at_risk", steps_taken=frozenset({"professional"}))
+    assert "professional die al bij uw kind betrokken is" in reason_for(with_professional, "lansbrekers")
+    assert "professional die al" not in reason_for(Facts(at_home="at_risk"), "lansbrekers")
+
+
 def test_every_rule_has_a_unique_id():
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))
@@ -127,7 +216,8 @@ def test_every_rule_has_a_unique_id():
 # --- Properties over any intake facts -------------------------------------------------
 
 STEPS = ["teacher", "care_coordinator", "school_management", "school_board", "swv", "attendance_officer",
-         "onderwijsconsulent", "other"]
+         "onderwijsconsulent", "het_juiste_loket", "professional", "other"]
+QUESTIONS = ["information", "rights_duties", "mediation", "complaint", "care_funding"]
 any_facts = st.builds(
     Facts,
     steps_taken=st.frozensets(st.sampled_from(STEPS)),
@@ -140,6 +230,9 @@ any_facts = st.builds(
     legal_procedure=st.booleans(),
     truancy=st.booleans(),
     topics=st.frozensets(st.sampled_from(["schooladvies", "thuiszitten", "verwijdering", "opp", "toelating"])),
+    questions=st.frozensets(st.sampled_from(QUESTIONS)),
+    unequal_treatment=st.booleans(),
+    right_to_education_complaint=st.booleans(),
 )
 any_parameters = st.fixed_dictionaries({key: st.integers(min_value=0, max_value=60) for key in DEFAULT_PARAMETERS})
 
@@ -172,3 +265,17 @@ def test_every_advice_has_a_reason_and_a_known_rule(facts, parameters):
 def test_without_the_preconditions_and_not_at_home_the_consultant_is_not_recommended(facts):
     if facts.at_home != "yes" and not {"swv", "school_board"} <= facts.steps_taken:
         assert verdicts(facts).get("onderwijsconsulent") != Verdict.RECOMMENDED
+        assert verdicts(facts).get("onderwijszorgconsulent") != Verdict.RECOMMENDED
+
+
+@given(any_facts, any_parameters)
+def test_each_organisation_is_advised_once(facts, parameters):
+    lokets = [advice.loket for advice in advise(facts, parameters)]
+    assert len(lokets) == len(set(lokets))
+
+
+def test_every_organisation_a_rule_names_is_in_the_directory():
+    directory = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    codes = {loket["code"] for loket in directory["loketten"]}
+    assert {rule.loket for rule in RULES} <= codes
+    assert {key for key in DEFAULT_PARAMETERS} <= {row["key"] for row in directory["rule_parameters"]}
