@@ -10,7 +10,9 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from caseflow.models import Case, CaseStatus, Topic, User
 from caseflow.services import case_lock, case_mark_changed, case_open, case_record_contact
@@ -159,6 +161,7 @@ def draft_slot_for(case: Case | None) -> str:
     return f"case-{case.pk}" if case else NEW_CASE_SLOT
 
 
+@transaction.atomic
 def draft_save(
     *, author: User, slot: str, case: Case | None, form_token: uuid.UUID, data: dict[str, list[str]]
 ) -> CallDraft | None:
@@ -166,14 +169,26 @@ def draft_save(
 
     Returns None when the form was already submitted: the browser's last
     autosave can arrive after the call was saved, and must not bring back a
-    draft of a call that is logged.
+    draft of a call that is logged. Refuses a draft of an anonymised (or erased)
+    case: a form left open there still holds a valid grant, and its autosave
+    would store the parent's words again after they were removed.
     """
+    if case is not None and _anonymised(case):
+        raise ValidationError(
+            _("This case has been anonymised: the call form can no longer be kept as a draft."), code="anonymised"
+        )
     if Call.objects.filter(form_token=form_token).exists():
         return None
     draft, _created = CallDraft.objects.update_or_create(
         author=author, form_token=form_token, defaults={"slot": slot, "case": case, "data": data}
     )
     return draft
+
+
+def _anonymised(case: Case) -> bool:
+    """Read under the case's lock, which anonymising takes too: either it sees this draft and
+    deletes it, or this save waits for it and sees the case anonymised."""
+    return case_lock(case_id=case.pk).anonymised_at is not None
 
 
 def draft_discard(*, author: User, draft_id: int) -> bool:

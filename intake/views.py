@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -209,7 +209,11 @@ def draft_save(request: HttpRequest) -> HttpResponse:
         for name, values in request.POST.lists()
         if name not in _NOT_DRAFTED
     }
-    saved = services.draft_save(author=author, slot=grant.slot, case=case, form_token=grant.form_token, data=data)
+    try:
+        saved = services.draft_save(author=author, slot=grant.slot, case=case, form_token=grant.form_token, data=data)
+    except ValidationError as refused:
+        # 410 Gone: the case's personal data is gone, and no later autosave of this form will be kept.
+        return HttpResponse(" ".join(refused.messages), status=410)
     if saved is None:
         return HttpResponse(status=204)
     when = time_format(timezone.localtime(saved.updated_at), "H:i")

@@ -6,8 +6,11 @@ import uuid
 
 import pytest
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from caseflow import privacy
+from intake import services
 from intake.models import CallDraft
 from tests.factories import case_with_call
 from tests.intake.support import CALL_SCREEN, DRAFT_SAVE, form_grant, form_values, minutes_ago, new_call
@@ -288,6 +291,46 @@ def test_drafts_are_per_advisor(advisor_client, other_advisor_client, new_case_f
     # Not even with the id of Anna's draft in the link.
     page = other_advisor_client.get(restore_url(CALL_SCREEN, CallDraft.objects.get())).content.decode()
     assert DRAFT_RESTORED not in page and "Van Anna" not in page
+
+
+# --- An anonymised case takes no draft ------------------------------------------------------------
+
+
+def _anonymised(case, by):
+    privacy.case_anonymise(case=case, by=None, why=privacy.ANONYMISED_BY_RETENTION)
+
+
+def _erased(case, by):
+    privacy.case_erase(case=case, by=by, reason="Verzoek van de ouder")
+
+
+@pytest.mark.parametrize("blank", [_anonymised, _erased], ids=["anonymised", "erased"])
+def test_an_autosave_on_an_anonymised_case_is_refused_and_stores_nothing(advisor_client, advisor, team_lead, blank):
+    """A call form left open on a case that is anonymised meanwhile: its grant is still valid,
+    but its autosave must not bring the parent's words back to a case whose data was removed."""
+    case = case_with_call(advisor)
+    grant = form_grant(advisor_client, reverse("intake:call_add", args=[case.reference]))
+    advisor_client.post(DRAFT_SAVE, {**grant, "gesprek-notes": "Moeder Jansen belde"})
+    blank(case, team_lead)
+    assert not CallDraft.objects.exists()  # anonymising took the draft away
+
+    response = advisor_client.post(DRAFT_SAVE, {**grant, "gesprek-notes": "Moeder Jansen belde, 06-12345678"})
+
+    assert response.status_code == 410
+    assert "Deze zaak is geanonimiseerd" in response.content.decode()
+    assert not CallDraft.objects.exists()
+
+
+def test_the_service_refuses_a_draft_of_an_anonymised_case(advisor, team_lead):
+    case = case_with_call(advisor)
+    privacy.case_erase(case=case, by=team_lead, reason="Verzoek van de ouder")
+
+    with pytest.raises(ValidationError) as refused:
+        services.draft_save(author=advisor, slot=f"case-{case.pk}", case=case, form_token=uuid.uuid4(),
+                            data={"gesprek-notes": ["Moeder Jansen"]})  # fmt: skip
+
+    assert refused.value.code == "anonymised"
+    assert not CallDraft.objects.exists()
 
 
 # --- Discarding ---------------------------------------------------------------------------------
