@@ -63,12 +63,10 @@ class Facts:
     legal_procedure: bool = False
     truancy: bool = False
     topics: frozenset[str] = frozenset()
-    # What the parent asks for: information, rights_duties, mediation, complaint, care_funding.
+    # What the parent asks for (intake's ParentQuestion): information, rights_duties, mediation,
+    # complaint (a complaint or signal), unequal_treatment and right_to_education (two kinds of
+    # complaint), care_funding.
     questions: frozenset[str] = frozenset()
-    # The parent finds the child treated unequally because of a disability or chronic illness.
-    unequal_treatment: bool = False
-    # The parent complains that the government or the school does not respect the child's right to education.
-    right_to_education_complaint: bool = False
 
     @property
     def talked_to_school(self) -> bool:
@@ -86,6 +84,16 @@ class Facts:
     def care_unclear(self) -> bool:
         """Care and education meet, or the parent asks who funds them: Het Juiste Loket's ground."""
         return self.care_involved or "care_funding" in self.questions
+
+    @property
+    def unequal_treatment(self) -> bool:
+        """The parent complains of unequal treatment because of a disability or chronic illness."""
+        return "unequal_treatment" in self.questions
+
+    @property
+    def right_to_education_complaint(self) -> bool:
+        """The parent complains that the government or the school does not respect the right to education."""
+        return "right_to_education" in self.questions
 
 
 @dataclass(frozen=True)

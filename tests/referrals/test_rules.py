@@ -12,6 +12,8 @@ from referrals.rules import DEFAULT_PARAMETERS, RULES, Facts, Verdict, advise
 
 SCHOOL = frozenset({"teacher"})
 SCHOOL_BOARD_AND_SWV = frozenset({"teacher", "school_board", "swv"})
+# The parent complains that the government or school does not respect the right to education.
+RIGHT_TO_EDUCATION = frozenset({"right_to_education"})
 
 
 def verdicts(facts: Facts, **parameters) -> dict[str, Verdict]:
@@ -127,18 +129,18 @@ TABLE = [
     ("asks for information, no dispute: no Inspectie",
      Facts(questions=frozenset({"information"}), steps_taken=SCHOOL_BOARD_AND_SWV), "inspectie", None),
     ("unequal treatment for a disability or chronic illness: College voor de Rechten van de Mens",
-     Facts(unequal_treatment=True), "college-rechten-mens", Verdict.RECOMMENDED),
+     Facts(questions=frozenset({"unequal_treatment"})), "college-rechten-mens", Verdict.RECOMMENDED),
     ("a complaint, but not of unequal treatment: no College voor de Rechten van de Mens",
      Facts(questions=frozenset({"complaint"})), "college-rechten-mens", None),
     ("complaint about the right to education, not at home: the Kinderombudsman",
-     Facts(right_to_education_complaint=True), "kinderombudsman", Verdict.RECOMMENDED),
+     Facts(questions=RIGHT_TO_EDUCATION), "kinderombudsman", Verdict.RECOMMENDED),
     ("complaint about the right to education, at home 2 weeks: the Kinderombudsman before the threshold",
-     Facts(right_to_education_complaint=True, at_home="yes", weeks_at_home=2), "kinderombudsman",
+     Facts(questions=RIGHT_TO_EDUCATION, at_home="yes", weeks_at_home=2), "kinderombudsman",
      Verdict.RECOMMENDED),
     ("a complaint, not about the right to education, at home 12 weeks: no Kinderombudsman",
      Facts(questions=frozenset({"complaint"}), at_home="yes", weeks_at_home=12), "kinderombudsman", None),
     ("complaint about the right to education: the Kinderrechtenhelpdesk",
-     Facts(right_to_education_complaint=True), "kinderrechtenhelpdesk", Verdict.RECOMMENDED),
+     Facts(questions=RIGHT_TO_EDUCATION), "kinderrechtenhelpdesk", Verdict.RECOMMENDED),
     ("at home 13 weeks: the Kinderrechtenhelpdesk", Facts(at_home="yes", weeks_at_home=13), "kinderrechtenhelpdesk",
      Verdict.RECOMMENDED),
     ("at home 12 weeks, no complaint: no Kinderrechtenhelpdesk", Facts(at_home="yes", weeks_at_home=12),
@@ -198,7 +200,7 @@ def test_the_onderwijszorgconsulent_after_het_juiste_loket_says_why():
 
 
 def test_the_kinderombudsman_on_a_complaint_does_not_speak_of_weeks_at_home():
-    reason = reason_for(Facts(right_to_education_complaint=True), "kinderombudsman")
+    reason = reason_for(Facts(questions=RIGHT_TO_EDUCATION), "kinderombudsman")
     assert "weken" not in reason and "recht op onderwijs" in reason
 
 
@@ -217,7 +219,8 @@ def test_every_rule_has_a_unique_id():
 
 STEPS = ["teacher", "care_coordinator", "school_management", "school_board", "swv", "attendance_officer",
          "onderwijsconsulent", "het_juiste_loket", "professional", "other"]
-QUESTIONS = ["information", "rights_duties", "mediation", "complaint", "care_funding"]
+QUESTIONS = ["information", "rights_duties", "mediation", "complaint", "unequal_treatment", "right_to_education",
+             "care_funding"]
 any_facts = st.builds(
     Facts,
     steps_taken=st.frozensets(st.sampled_from(STEPS)),
@@ -231,8 +234,6 @@ any_facts = st.builds(
     truancy=st.booleans(),
     topics=st.frozensets(st.sampled_from(["schooladvies", "thuiszitten", "verwijdering", "opp", "toelating"])),
     questions=st.frozensets(st.sampled_from(QUESTIONS)),
-    unequal_treatment=st.booleans(),
-    right_to_education_complaint=st.booleans(),
 )
 any_parameters = st.fixed_dictionaries({key: st.integers(min_value=0, max_value=60) for key in DEFAULT_PARAMETERS})
 
