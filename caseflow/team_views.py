@@ -183,7 +183,8 @@ SUMMARY_SHOWN = 80
 def queue_rows(cases) -> list[QueueRow]:
     statuses = {value: str(label) for value, label in CaseStatus.choices}
     at_home = {value: str(label) for value, label in AtHome.choices}
-    months = {number: str(name).title() for number, name in MONTHS_3.items()}  # as the date filter's "M"
+    # As the date filter's "b": Dutch writes a month in lower case ("3 dec 2026").
+    months = {number: str(name) for number, name in MONTHS_3.items()}
 
     def day(moment) -> str:
         if moment is None:

@@ -326,7 +326,7 @@ def test_a_queue_row_shows_the_case_as_the_team_lead_reads_it(team_lead_client, 
     assert cells[1] == f"{case.reference} gemarkeerd review"
     assert f'href="{case.get_absolute_url()}"' in rows[0]
     assert 'title="Ouder &lt;b&gt;niet&lt;/b&gt; bereikt"' in rows[0]
-    assert cells[2:7] == ["Nieuw", str(advisor), f"{opened.day} {month.title()} {opened.year}", "—", "3 weken"]
+    assert cells[2:7] == ["Nieuw", str(advisor), f"{opened.day} {month} {opened.year}", "—", "3 weken"]
     assert cells[7] == summary[:79] + "…" and len(cells[7]) == 80
     other = _cells(rows[1])
     assert other[3] == "teamwachtrij" and other[6] == "" and other[7] == "Kort"

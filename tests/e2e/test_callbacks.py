@@ -38,7 +38,7 @@ def test_an_advisor_is_reminded_marks_not_reached_and_plans_the_second_attempt(
         page.get_by_label("Wat bespreken").fill("Uitslag gesprek met school")
         page.get_by_role("button", name="Terugbellen plannen").click()
         expect(page.get_by_text("Het terugbelverzoek is ingepland.")).to_be_visible()
-        expect(page.get_by_test_id("case-callback")).to_contain_text("do 25 Mrt 10:30")
+        expect(page.get_by_test_id("case-callback")).to_contain_text("do 25 mrt 10:30")
 
         first = Callback.objects.get(case=case)
         assert (first.assigned_to, first.attempt, first.status) == (anna, 1, CallbackStatus.PLANNED)
