@@ -1,13 +1,17 @@
 """In a real browser: an advisor logs a first call, and the parent's second call,
-with the number typed another way, lands on the same case."""
+with the number typed another way, lands on the same case and keeps its facts;
+a half-typed call is offered back, never mixed into a new one."""
 
+import datetime as dt
 import re
+
+from django.utils import timezone
 
 from playwright.sync_api import Page, expect
 
 from caseflow import roles
 from intake.models import Call, CallDraft
-from tests.factories import UserFactory
+from tests.factories import UserFactory, case_with_call
 
 
 def test_a_repeat_caller_typed_differently_lands_on_their_case(
@@ -56,7 +60,43 @@ def test_a_repeat_caller_typed_differently_lands_on_their_case(
     assert requests_to_other_hosts == []
 
 
-def test_a_half_typed_call_comes_back_after_leaving_the_page(page: Page, transactional_db, sign_in):
+def test_a_second_call_with_only_notes_keeps_six_weeks_at_home_and_the_advice(
+    page: Page, transactional_db, sign_in, requests_to_other_hosts
+):
+    advisor = UserFactory(username="anna", first_name="Anna", role=roles.ADVISOR)
+    since = timezone.localdate() - dt.timedelta(weeks=6, days=2)
+    case = case_with_call(advisor, steps_taken=["teacher"], at_home="yes", at_home_since=since)
+    case.child.school_type = "vo"
+    case.child.save()
+    sign_in(advisor)
+
+    page.goto(case.get_absolute_url())
+    expect(page.get_by_test_id("at-home")).to_have_text("Ja, 6 weken")
+    panel = page.get_by_test_id("advice-panel")
+    consultant = panel.get_by_test_id("advice-onderwijsconsulent")
+    expect(consultant).to_have_attribute("data-verdict", "recommended")
+    advice_before = panel.get_by_test_id("advice").inner_text()
+
+    page.get_by_test_id("add-call").click()
+    # The form starts from the case's facts, and so does the advice beside it.
+    at_home = page.get_by_role("group", name="4. Zit het kind (dreigend) thuis zonder school?")
+    expect(at_home.get_by_label("Ja")).to_be_checked()
+    expect(page.get_by_label("Thuis sinds")).to_have_value(since.isoformat())
+    expect(page.get_by_label("Leerkracht")).to_be_checked()
+    expect(page.locator("#adviesvoorbeeld").get_by_test_id("advice-onderwijsconsulent")).to_have_attribute(
+        "data-verdict", "recommended"
+    )
+    page.get_by_label("Aantekeningen").fill("Moeder belt alleen om te vertellen dat het gesprek gepland is.")
+    page.get_by_test_id("save-call").click()
+
+    expect(page.get_by_test_id("timeline-call")).to_have_count(2)
+    expect(page.get_by_test_id("at-home")).to_have_text("Ja, 6 weken")
+    expect(consultant).to_have_attribute("data-verdict", "recommended")
+    assert panel.get_by_test_id("advice").inner_text() == advice_before
+    assert requests_to_other_hosts == []
+
+
+def test_a_half_typed_call_is_offered_back_and_never_mixed_into_a_new_one(page: Page, transactional_db, sign_in):
     advisor = UserFactory(username="bram", first_name="Bram", role=roles.ADVISOR)
     sign_in(advisor)
 
@@ -66,10 +106,23 @@ def test_a_half_typed_call_comes_back_after_leaving_the_page(page: Page, transac
     # The autosave reports back once the server has the draft.
     expect(page.locator("[data-autosave-status]")).to_contain_text("Concept bewaard")
 
+    # "Nieuw gesprek": another parent. The form is empty, the unsaved call is offered.
     page.goto("/zaken/mijn/")
     page.goto("/gesprek/")
+    offer = page.get_by_test_id("draft-offer")
+    expect(offer).to_contain_text("Er is een niet-opgeslagen gesprek van")
+    expect(offer).to_contain_text("(Piet de Boer)")
+    expect(page.locator("#id_beller-name")).to_have_value("")
+    page.locator("#id_beller-name").type("Henk Draftman")
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Concept bewaard")
+    expect(page.locator("#id_beller-name")).to_have_value("Henk Draftman")
 
+    # Restoring Piet's call replaces the form's content; Henk's call is kept and offered in turn.
+    offer.get_by_role("link", name="Herstellen").click()
     expect(page.get_by_test_id("draft-restored")).to_be_visible()
     expect(page.locator("#id_beller-name")).to_have_value("Piet de Boer")
     expect(page.get_by_label("Aantekeningen")).to_have_value("Zoon zit sinds de herfstvakantie thuis.")
-    assert CallDraft.objects.filter(author=advisor).count() == 1
+    names = sorted(draft.data["beller-name"][0] for draft in CallDraft.objects.filter(author=advisor))
+    assert names == ["Henk Draftman", "Piet de Boer"]
+    page.reload()
+    expect(page.get_by_test_id("draft-offer")).to_contain_text("(Henk Draftman)")
