@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,14 +46,27 @@ class FormCheckbox(forms.CheckboxInput):
 
 class StableOrdering(django_filters.OrderingFilter):
     """The chosen order, then the id in the same direction: without it, cases with the same
-    date could show on two pages or on none (and the indexes end in the id as well)."""
+    date could show on two pages or on none (and the indexes end in the id as well).
+
+    Cases without an "at home since" come after the others in both directions, on every
+    database: PostgreSQL puts empty values first when descending, SQLite when ascending.
+    The dates of contact and opening keep a plain order, which their indexes serve.
+    """
+
+    EMPTY_LAST = frozenset({"at_home_since"})
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
-        ordered = super().filter(qs, value)
-        fields = [str(field) for field in ordered.query.order_by]
-        if not fields:
-            return ordered
-        return ordered.order_by(*fields, "-id" if fields[0].startswith("-") else "id")
+        params = [param for param in value or () if param]
+        if not params:
+            return qs
+        descending = params[0].startswith("-")
+        return qs.order_by(*(self._order(param) for param in params), "-id" if descending else "id")
+
+    def _order(self, param: str):
+        field = self.get_ordering_value(param).lstrip("-")
+        if param.startswith("-"):
+            return F(field).desc(nulls_last=True) if field in self.EMPTY_LAST else f"-{field}"
+        return F(field).asc(nulls_last=True) if field in self.EMPTY_LAST else field
 
 
 # The filters whose count the tally of cases can give (QueueFilter.count).
@@ -105,12 +118,15 @@ class QueueFilter(django_filters.FilterSet):
     sort = StableOrdering(
         label=_("Sort by"),
         fields=(("last_contact_at", "contact"), ("opened_at", "opened"), ("at_home_since", "at_home_since")),
+        # Each label says its order. django-filter looks up an ascending label by the model
+        # field's name and a descending one by "-" and the parameter.
         field_labels={
-            "-contact": _("Last contact, newest first"),
-            "contact": _("Last contact, oldest first"),
-            "opened": _("Oldest first"),
-            "-opened": _("Newest first"),
+            "last_contact_at": _("Oldest contact first"),
+            "-contact": _("Newest contact first"),
+            "opened_at": _("Oldest case first"),
+            "-opened": _("Newest case first"),
             "at_home_since": _("Longest at home first"),
+            "-at_home_since": _("Shortest at home first"),
         },
         empty_label=None,
         widget=FormSelect,
