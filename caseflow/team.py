@@ -183,19 +183,52 @@ def with_recent_contact(cases, now: datetime) -> int:
 CALLBACK_COUNTS = ("total", "escalated", "overdue", "today")
 
 
+@dataclass(frozen=True)
+class CallbackList:
+    """The open call-backs behind one of the dashboard's call-back figures (CALLBACK_COUNTS)."""
+
+    key: str  # in the list's address: ?lijst=<key>
+    figure: str
+    title: str
+    condition: Callable[[datetime], Q]  # on the open call-backs, at `now`
+
+
+CALLBACK_LISTS = {
+    callback_list.key: callback_list
+    for callback_list in (
+        CallbackList("te-laat", "overdue", _("Overdue call-backs"), lambda now: Q(window_ends_at__lt=now)),
+        CallbackList("geescaleerd", "escalated", _("Escalated to the team leads"), lambda now: ~Q(escalated_at=None)),
+        # Due before tomorrow: the overdue ones of earlier days are still to make too.
+        CallbackList("vandaag", "today", _("Still to make today"), lambda now: Q(due_at__lt=days_back(now, 0))),
+    )
+}
+_LIST_OF = {callback_list.figure: callback_list for callback_list in CALLBACK_LISTS.values()}
+
+
+def callbacks_listed(callback_list: CallbackList, now: datetime):
+    """The open call-backs of `callback_list`, earliest first, with what their rows show."""
+    return (
+        Callback.objects.open()
+        .filter(callback_list.condition(now))
+        .select_related("case", "assigned_to", "next_attempt")
+        .order_by("due_at", "id")
+    )
+
+
 def _open_callbacks_per_assignee(now: datetime) -> dict[int | None, dict[str, int]]:
     """CALLBACK_COUNTS per assignee (None: the team queue). In all and escalated come from the
     tally (caseflow.tally); overdue and still to make today are counted among the few call-backs
-    due before tomorrow, from their index alone (models.Callback, callback_open_due)."""
+    due before tomorrow, from their index alone (models.Callback, callback_open_due). Each count
+    but the total has the condition of its list (CALLBACK_LISTS), so a figure is its list's length."""
     counts: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CALLBACK_COUNTS, 0))
     for group in tally.callback_groups():
         assignee = counts[group["assigned_to_id"]]
         assignee["total"] += group["callbacks"]
         assignee["escalated"] += group["callbacks"] if group["escalated"] else 0
-    due_by_tomorrow = Callback.objects.open().filter(due_at__lt=days_back(now, 0)).order_by()
+    due_by_tomorrow = Callback.objects.open().filter(_LIST_OF["today"].condition(now)).order_by()
     # Only columns of the index (no id, no status): any other would make PostgreSQL read every
     # row from the table (4 ms instead of 1 at ten years of data).
-    overdue, today = Count("due_at", filter=Q(window_ends_at__lt=now)), Count("due_at")
+    overdue, today = Count("due_at", filter=_LIST_OF["overdue"].condition(now)), Count("due_at")
     for row in due_by_tomorrow.values("assigned_to").annotate(overdue=overdue, today=today):
         counts[row["assigned_to"]].update(overdue=row["overdue"], today=row["today"])
     return counts

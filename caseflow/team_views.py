@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -67,6 +68,23 @@ def _load_row(load: team.AdvisorLoad, queue: str) -> str:
         '<td class="{}">{}</td></tr>',
         queue, load.advisor.pk, load.advisor, load.open_cases, load.open_callbacks, overdue, load.overdue_callbacks,
     )  # fmt: skip
+
+
+@require_GET
+def callback_list(request: HttpRequest) -> HttpResponse:
+    """The open call-backs behind one of the dashboard's call-back figures (?lijst=te-laat,
+    geescaleerd or vandaag, the default), everyone's and the team queue's: exactly the ones it counts."""
+    require_permission(request, LEAD_TEAM)
+    chosen = team.CALLBACK_LISTS.get(request.GET.get("lijst", "vandaag"))
+    if chosen is None:
+        raise Http404
+    context = {
+        "chosen": chosen,
+        "lists": team.CALLBACK_LISTS.values(),
+        "callbacks": list(team.callbacks_listed(chosen, timezone.now())),
+        "max_attempts": settings.CALLBACK_MAX_ATTEMPTS,
+    }
+    return render(request, "caseflow/team/callbacks.html", context)
 
 
 # --- The queue and reassigning ----------------------------------------------------------------

@@ -44,6 +44,7 @@ urlpatterns = [
     path("zaken/<ref:reference>/review/klaar/", team_views.review_done, name="review_done"),
     path("teamleider/", team_views.dashboard, name="team_dashboard"),
     path("teamleider/zaken/", team_views.queue, name="team_queue"),
+    path("teamleider/terugbellen/", team_views.callback_list, name="team_callbacks"),
     path("teamleider/review/", team_views.reviews, name="team_reviews"),
     path("teamleider/cijfers/", team_views.figures, name="team_figures"),
     path("teamleider/cijfers/<slug:key>.csv", team_views.figures_csv, name="team_figures_csv"),

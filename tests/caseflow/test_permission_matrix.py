@@ -104,6 +104,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "team_figures": TEAM_LEAD,
     "team_figures_csv": TEAM_LEAD,
     "callbacks_overdue": TEAM_LEAD,
+    "team_callbacks": TEAM_LEAD,
     "review_done": TEAM_LEAD_POST,
     "case_history": TEAM_LEAD,
     "subject_access": TEAM_LEAD,
