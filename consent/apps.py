@@ -2,6 +2,9 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+# The recipient code of the helpline itself (consent/data/purposes.json: callback-voicemail).
+HELPLINE = "hulplijn"
+
 
 class ConsentConfig(AppConfig):
     name = "consent"
@@ -11,12 +14,21 @@ class ConsentConfig(AppConfig):
         from caseflow.panels import CasePanel, register_case_panel
         from consent import team
         from consent.purposes import purposes_load
+        from consent.recipients import register_recipients
         from consent.views import consent_panel_context
 
         post_migrate.connect(purposes_load, sender=self, dispatch_uid="consent.load_purposes")
         team.register()
         _register_personal_data()
+        register_recipients("helpline", _helpline)
         register_case_panel(CasePanel("consent", "main", 7, "consent/panel.html", consent_panel_context))
+
+
+def _helpline() -> list[tuple[str, str]]:
+    """The helpline itself, for the purposes where no one else receives anything (calling back)."""
+    from django.utils.translation import gettext
+
+    return [(HELPLINE, gettext("The helpline itself"))]
 
 
 def _register_personal_data() -> None:

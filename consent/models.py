@@ -32,6 +32,14 @@ class DataCategory(models.TextChoices):
     NOTES = "notes", _("Case summary and call notes")
 
 
+def category_labels(codes) -> list[str]:
+    """The labels of data category codes in the order of DataCategory; a code this version does
+    not know comes last, as itself (never left out: it may be what was shared)."""
+    codes = set(codes)
+    known = [str(category.label) for category in DataCategory if category.value in codes]
+    return known + sorted(codes - set(DataCategory.values))
+
+
 class ConsentMethod(models.TextChoices):
     PHONE = "phone", _("By phone")
     WRITING = "writing", _("In writing")
@@ -55,6 +63,12 @@ class Purpose(models.Model):
     name = models.CharField(_("name"), max_length=150)
     text = models.TextField(_("text read to the parent"))
     version = models.PositiveIntegerField(_("text version"), default=1, editable=False)
+    # A purpose names who receives the data ("the helpline contacts the school for you"): a
+    # consent for it to anyone else would be one the parent never gave.
+    recipient_codes = models.JSONField(
+        _("recipients"), default=list, blank=True,
+        help_text=_("The codes of the recipients this purpose is for; empty: any recipient."),
+    )
     active = models.BooleanField(_("in use"), default=True)
 
     history = HistoricalRecords()
@@ -66,6 +80,9 @@ class Purpose(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_for(self, recipient_code: str) -> bool:
+        return not self.recipient_codes or recipient_code in self.recipient_codes
 
     def save(self, *args, **kwargs) -> None:
         if self.pk:

@@ -22,9 +22,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from caseflow.models import Case, User
-from caseflow.parties import case_parties
 from caseflow.services import case_lock
-from consent.models import Authority, ConsentRecord, DataCategory, Disclosure, Purpose, RecipientNotice
+from consent.authority import authority_now, giver_has_authority
+from consent.models import (
+    Authority, ConsentRecord, DataCategory, Disclosure, Purpose, RecipientNotice, category_labels,
+)
 from consent.signals import consent_withdrawn
 
 
@@ -57,11 +59,20 @@ def consent_gate(
     it relies on. The reasons name no one and repeat no withdrawal reason: the disclosure
     log keeps them after the case's personal data is gone.
     """
-    at = at or timezone.now()
     wanted = set(categories)
     if not wanted:
         raise ValueError("Ask the consent gate about at least one data category.")
-    records = [r for r in ConsentRecord.objects.filter(case=case, purpose=purpose) if r.given_at <= at]
+    records = list(ConsentRecord.objects.filter(case=case, purpose=purpose))
+    return _decide(records, authority_now(case), purpose=purpose, recipient_code=recipient_code, wanted=wanted,
+                   at=at or timezone.now())
+
+
+def _decide(
+    records: list[ConsentRecord], authority: dict[int, str], *, purpose: Purpose, recipient_code: str,
+    wanted: set[str], at: datetime,
+) -> GateAnswer:
+    """The gate's answer from the case's consents for the purpose and its callers' authority now."""
+    records = [r for r in records if r.given_at <= at]
     if not records:
         return _no("no_record", _("There is no consent for “%(purpose)s”.") % {"purpose": purpose})
     for_recipient = [r for r in records if r.recipient_code == recipient_code]
@@ -77,8 +88,7 @@ def consent_gate(
     if not in_time:
         last = max(standing, key=lambda r: r.valid_until)
         return _no("expired", _("The consent expired on %(when)s.") % {"when": _when(last.valid_until)})
-    authority_now = _authority_now(case)
-    with_authority = [r for r in in_time if _giver_has_authority(r, authority_now)]
+    with_authority = [r for r in in_time if giver_has_authority(r, authority)]
     if not with_authority:
         return _no("no_authority", _("The consent was given by someone who, as the case now records, has no "
                                      "parental authority or whose authority is unknown."))
@@ -86,9 +96,9 @@ def consent_gate(
     missing = wanted - _covered(relied_on)
     if missing:
         return _no("category_not_covered", _("The consent does not cover: %(missing)s.")
-                   % {"missing": _category_labels(missing)})
+                   % {"missing": ", ".join(category_labels(missing))})
     if settings.CONSENT_BOTH_PARENTS:
-        holders = {giver for giver, authority in authority_now.items() if authority == Authority.YES}
+        holders = {giver for giver, now in authority.items() if now == Authority.YES}
         without = {holder for holder in holders if not wanted <= _covered(r for r in relied_on if r.giver_id == holder)}
         if without:
             return _no("both_parents", _("Every parent with authority must agree; %(count)s has not.")
@@ -101,35 +111,47 @@ def consent_gate(
 def consented_categories(*, case: Case, purpose: Purpose, recipient_code: str, at: datetime | None = None) -> set[str]:
     """The data categories that the consents standing now cover together, counting only givers
     with parental authority as the case now records it (what the gate would let out)."""
+    records = ConsentRecord.objects.filter(case=case, purpose=purpose, recipient_code=recipient_code)
+    return _covered_now(records, authority_now(case), at=at or timezone.now())
+
+
+def recipients_cleared(
+    *, case: Case, purpose: Purpose, recipient_codes: Iterable[str], at: datetime | None = None
+) -> set[str]:
+    """Those of the recipients to which the gate lets out, now, everything their consents for the
+    purpose cover: what a referral's package would carry if it were sent.
+
+    One read for all of them, so that a page shows any number of referrals with the same queries.
+    """
+    codes = set(recipient_codes)
+    if not codes:
+        return set()
     at = at or timezone.now()
-    records = ConsentRecord.objects.filter(
-        case=case, purpose=purpose, recipient_code=recipient_code, given_at__lte=at, valid_until__gt=at,
-    ).exclude(withdrawn_at__lte=at)
-    authority_now = _authority_now(case)
-    return _covered(record for record in records if _giver_has_authority(record, authority_now))
+    # Only these recipients' consents: the others change the wording of a refusal, never whether it is one.
+    records = list(ConsentRecord.objects.filter(case=case, purpose=purpose, recipient_code__in=codes))
+    if not records:
+        return set()
+    authority = authority_now(case)
+    cleared = set()
+    for code in codes:
+        covered = _covered_now([r for r in records if r.recipient_code == code], authority, at=at)
+        if covered and _decide(records, authority, purpose=purpose, recipient_code=code, wanted=covered, at=at).allowed:
+            cleared.add(code)
+    return cleared
 
 
-def _authority_now(case: Case) -> dict[int, str]:
-    """Each caller's parental authority as the case records it now (intake's answer, through caseflow)."""
-    return {party.id: party.authority for party in case_parties(case).people}
-
-
-def _giver_has_authority(record: ConsentRecord, authority_now: dict[int, str]) -> bool:
-    """Whether the giver has parental authority now: a correction of the caller after the
-    consent counts. A giver who left the case counts as unknown. A giver who was never one
-    of the case's callers (giver_id empty) has only the authority recorded with the consent."""
-    if record.giver_id is None:
-        return record.giver_authority == Authority.YES
-    return authority_now.get(record.giver_id) == Authority.YES
+def _covered_now(records: Iterable[ConsentRecord], authority: dict[int, str], *, at: datetime) -> set[str]:
+    """What the consents standing at `at` cover together, counting only givers with authority now
+    (a giver who left the case counts as unknown)."""
+    return _covered(
+        r for r in records
+        if r.given_at <= at < r.valid_until and (r.withdrawn_at is None or r.withdrawn_at > at)
+        and giver_has_authority(r, authority)
+    )
 
 
 def _covered(records: Iterable[ConsentRecord]) -> set[str]:
     return set().union(*(set(record.categories) for record in records))
-
-
-def _category_labels(codes: set[str]) -> str:
-    """The categories by their names; one this version does not know by its code, never left out."""
-    return ", ".join(str(DataCategory(code).label) if code in DataCategory.values else code for code in sorted(codes))
 
 
 def _no(code: str, reason: str) -> GateAnswer:
@@ -152,7 +174,14 @@ def consent_give(
     valid_until: datetime,
     by: User,
     school_proposed: bool = False,
+    shown_version: int | None = None,
 ) -> ConsentRecord:
+    """Record a consent with the purpose's text as the parent heard it.
+
+    shown_version is the text version the advisor had on screen: when the text has changed
+    since, the consent is refused (the parent agreed to other words). Without it, the current
+    text is the one recorded.
+    """
     categories = sorted(set(categories))
     if not categories or not set(categories) <= set(DataCategory.values):
         raise ValidationError(_("Choose which kinds of data the consent covers."), code="categories")
@@ -165,6 +194,13 @@ def consent_give(
     if valid_until <= timezone.now():
         raise ValidationError(_("A consent must be valid until a moment in the future."), code="valid_until")
     case_lock(case_id=case.pk)
+    purpose = Purpose.objects.get(pk=purpose.pk)  # the text as stored now, not as the caller last read it
+    if shown_version is not None and shown_version != purpose.version:
+        raise ValidationError(
+            _("The text of this purpose changed after the form was opened (it is now version %(version)s). Read "
+              "the new text to the parent, then record the consent again.") % {"version": purpose.version},
+            code="text_changed",
+        )
     record = ConsentRecord(
         case=case, purpose=purpose, purpose_text=purpose.text, purpose_version=purpose.version,
         recipient_code=recipient_code, recipient_name=recipient_name, categories=categories,

@@ -13,6 +13,7 @@ from caseflow.access import case_for, require_permission
 from caseflow.audit import access_record
 from caseflow.models import AccessAction, Case
 from caseflow.parties import case_parties
+from caseflow.request_input import plain_text
 from consent import selectors, services
 from consent.forms import ConsentGiveForm, WithdrawForm
 from consent.models import ConsentRecord, RecipientNotice
@@ -25,7 +26,7 @@ VIEW = "consent.view_consentrecord"
 def consent_panel_context(request: HttpRequest, case: Case) -> dict:
     """The case page's consent panel (registered in apps.py)."""
     records = selectors.consent_records(case)
-    return {"cells": selectors.consent_matrix(records), "records": records, "notices": selectors.open_notices(case)}
+    return {"cells": selectors.consent_matrix(case, records), "notices": selectors.open_notices(case)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +34,12 @@ def consent_give(request: HttpRequest, reference: str) -> HttpResponse:
     require_permission(request, GIVE)
     case = case_for(request, reference)
     parties = case_parties(case)
-    form = ConsentGiveForm(request.POST or None, parties=parties, initial={"recipient": request.GET.get("ontvanger")})
+    form = ConsentGiveForm(
+        request.POST or None, parties=parties,
+        # A referral waiting for this consent links here with its purpose and recipient.
+        proposed_purpose=plain_text(request.GET.get("doel", "")),
+        proposed_recipient=plain_text(request.GET.get("ontvanger", "")),
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data, giver = form.cleaned_data, form.cleaned_data["giver"]
         try:
@@ -42,6 +48,7 @@ def consent_give(request: HttpRequest, reference: str) -> HttpResponse:
                 recipient_name=form.recipient_name(), categories=data["categories"], child_name=parties.child_name,
                 giver_id=giver.id, giver_name=giver.name, giver_authority=giver.authority, method=data["method"],
                 valid_until=data["valid_until"], by=request.user, school_proposed=data["school_proposed"],
+                shown_version=data["purpose_version"],
             )
         except ValidationError as refusal:
             form.add_error(None, refusal)
@@ -86,6 +93,6 @@ def parent_overview(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "case": case,
         "records": selectors.consent_records(case),
-        "disclosures": [d for d in selectors.disclosures_of(case) if d.allowed],
+        "shared": selectors.shared_with(case),
     }
     return render(request, "consent/overview.html", context)

@@ -250,9 +250,11 @@ def _draft_grant(world: World, slot: str) -> str:
 
 
 def _consent_valid(world: World) -> dict:
-    recipient = next(code for code, _name in recipient_choices() if code != "regelrecht")
+    purpose = Purpose.objects.get(code="share-summary-consultant")
+    recipient = next(code for code, _name in recipient_choices() if code != "regelrecht" and purpose.is_for(code))
     return {
-        "purpose": str(Purpose.objects.get(code="share-summary-consultant").pk),
+        "purpose": str(purpose.pk),
+        "purpose_version": str(purpose.version),  # the text shown on the form
         "recipient": recipient,
         "categories": ["contact", "school"],
         "giver": str(world.case.callers.get().pk),

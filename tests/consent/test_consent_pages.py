@@ -18,8 +18,9 @@ def case(advisor):
 
 
 def _form(case, **changes):
+    purpose = Purpose.objects.get(code="share-summary-consultant")
     return {
-        "purpose": Purpose.objects.get(code="share-summary-consultant").pk, "recipient": "onderwijsconsulent",
+        "purpose": purpose.pk, "purpose_version": purpose.version, "recipient": "onderwijsconsulent",
         "categories": ["contact"], "giver": case.callers.get().pk, "method": "phone", "valid_until": "2099-01-01",
         **changes,
     }

@@ -1,0 +1,45 @@
+"""Whether the giver of a consent has parental authority now, as the case records it.
+
+A consent row keeps the authority recorded when it was given. The gate and the screens ask
+the case instead (caseflow.parties: intake's answer), so that a correction of the caller stops
+what was allowed, and the case page says why the consent no longer counts.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from caseflow.models import Case
+from caseflow.parties import case_parties
+from consent.models import Authority, ConsentRecord
+
+
+def authority_now(case: Case) -> dict[int, str]:
+    """Each caller's parental authority (yes / no / unknown) as the case records it now."""
+    return {party.id: party.authority for party in case_parties(case).people}
+
+
+def giver_authority(record: ConsentRecord, authority: dict[int, str]) -> str | None:
+    """The giver's authority now; None when the giver is no longer one of the case's callers.
+
+    A giver who was never one of them (giver_id empty) has only the authority recorded with the consent.
+    """
+    if record.giver_id is None:
+        return record.giver_authority
+    return authority.get(record.giver_id)
+
+
+def giver_has_authority(record: ConsentRecord, authority: dict[int, str]) -> bool:
+    return giver_authority(record, authority) == Authority.YES
+
+
+def why_giver_does_not_count(record: ConsentRecord, authority: dict[int, str]) -> str:
+    """Why this consent does not count for want of parental authority now; "" when it counts."""
+    now = giver_authority(record, authority)
+    if now == Authority.YES:
+        return ""
+    if now is None:
+        return _("The person who gave it is no longer one of the case's callers.")
+    if now == Authority.NO:
+        return _("The person who gave it has no parental authority, as the case now records.")
+    return _("The parental authority of the person who gave it is now unknown.")
