@@ -43,7 +43,7 @@ def _stop_waiting_referrals(sender, record, by, **kwargs) -> None:
     from referrals.services import referrals_stop_waiting
 
     reason = _("Consent withdrawn: %(reason)s") % {"reason": record.withdrawal_reason}
-    referrals_stop_waiting(case_id=record.case_id, recipient_code=record.recipient_code, by=by, reason=reason)
+    referrals_stop_waiting(record=record, by=by, reason=reason)
 
 
 def _register_personal_data() -> None:

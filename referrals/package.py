@@ -4,6 +4,7 @@ parent consented to, as a structured document (JSON) that the printable page sho
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -16,13 +17,14 @@ from referrals.models import Referral
 PACKAGE_PURPOSE = "share-summary-consultant"
 
 
-def package_content(referral: Referral, categories: set[str]) -> dict:
+def package_content(referral: Referral, categories: set[str], *, made_at: datetime | None = None) -> dict:
+    """The package with only these categories; made_at: when it was sent (a page shown again), else now."""
     case: Case = referral.case
     child = Child.objects.filter(case=case).first()
     content: dict = {
         "case": case.reference,
         "to": referral.loket.name,
-        "made_at": timezone.localtime().isoformat(timespec="minutes"),
+        "made_at": timezone.localtime(made_at).isoformat(timespec="minutes"),
         "categories": sorted(categories),
     }
     if DataCategory.CONTACT in categories:

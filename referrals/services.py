@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from caseflow.models import Case, CaseStatus, User
 from caseflow.services import case_lock
-from consent.models import DataCategory, Purpose
-from consent.services import consented_categories, disclosure_make
+from consent.models import ConsentRecord, DataCategory, Purpose
+from consent.services import consented_categories, disclosure_make, recipients_cleared
 from referrals.models import MANUAL, Loket, Referral, ReferralStatus
 from referrals.package import PACKAGE_PURPOSE, package_bytes
 from referrals.rules import Advice
@@ -112,10 +112,19 @@ def referral_send_package(*, referral: Referral, by: User) -> bytes:
     return content
 
 
-def referrals_stop_waiting(*, case_id: int, recipient_code: str, by: User, reason: str) -> int:
-    """Withdraw the referrals that waited for a consent that is now withdrawn."""
+def referrals_stop_waiting(*, record: ConsentRecord, by: User, reason: str) -> int:
+    """Withdraw the referrals that waited for this consent, now withdrawn.
+
+    Only a consent for the package's purpose is one they wait for, and a referral whose package
+    the consents that still stand let go keeps waiting (a parent who withdraws one of two partial
+    consents still agrees to the other).
+    """
+    if record.purpose.code != PACKAGE_PURPOSE:
+        return 0
+    if recipients_cleared(case=record.case, purpose=record.purpose, recipient_codes={record.recipient_code}):
+        return 0
     waiting = Referral.objects.select_for_update().filter(
-        case_id=case_id, loket__code=recipient_code, status=ReferralStatus.WAITING_FOR_CONSENT
+        case_id=record.case_id, loket__code=record.recipient_code, status=ReferralStatus.WAITING_FOR_CONSENT
     )
     for referral in waiting:
         referral.status, referral.notes = ReferralStatus.WITHDRAWN, f"{referral.notes}\n{reason}".strip()

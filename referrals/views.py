@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,11 +13,12 @@ from caseflow.access import VIEW_CASE, case_for, require_permission
 from caseflow.audit import access_record
 from caseflow.models import AccessAction, Case
 from caseflow.request_input import plain_text
-from consent.services import DisclosureRefused
+from consent.services import DisclosureRefused, consent_gate
 from intake.models import StepTaken
 from referrals import selectors, services
 from referrals.forms import ManualReferralForm, ReferralStatusForm
 from referrals.models import Loket, Referral
+from referrals.package import PACKAGE_PURPOSE, package_content
 from referrals.rules import Facts, advise
 
 ADD_REFERRAL = "referrals.add_referral"
@@ -78,7 +77,12 @@ def _advice_context(advice, *, case: Case | None, referrals=()) -> dict:
 def advice_panel_context(request: HttpRequest, case: Case) -> dict:
     """The case page's advice panel (registered in apps.py)."""
     referrals = selectors.referrals_of(case)
-    return {**_advice_context(selectors.advice_for_case(case), case=case, referrals=referrals), "referrals": referrals}
+    return {
+        **_advice_context(selectors.advice_for_case(case), case=case, referrals=referrals),
+        "referrals": selectors.referral_rows(case, referrals),
+        # A referral waiting for consent links to the consent form with its purpose and loket.
+        "consent_purpose": PACKAGE_PURPOSE,
+    }
 
 
 @require_POST
@@ -141,28 +145,46 @@ def referral_status(request: HttpRequest, reference: str, referral_id: int) -> H
         else:
             messages.success(request, _("The referral has been updated."))
             return redirect(case)
-    return render(request, "referrals/referral_status.html", {"case": case, "referral": referral, "form": form})
+    context = {"case": case, "referral": referral, "form": form,
+               "row": selectors.referral_rows(case, [referral])[0]}
+    return render(request, "referrals/referral_status.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def send_package(request: HttpRequest, reference: str, referral_id: int) -> HttpResponse:
-    """Send the referral package: through the consent gate, only the consented data; logged."""
+    """POST sends the referral package (through the consent gate, only the consented data, logged)
+    and then shows it on a GET of the same address: a reload or the back button shows the
+    package again, never sends it a second time, and never answers "method not allowed"."""
     require_permission(request, CHANGE_REFERRAL)
     case = case_for(request, reference)
     referral = get_object_or_404(Referral.objects.select_related("loket", "case"), pk=referral_id, case=case)
+    if request.method == "GET":
+        return _package_page(request, case, referral)
     try:
         content = services.referral_send_package(referral=referral, by=request.user)
     except DisclosureRefused as refused:
         messages.error(request, _("Not sent: %(reason)s") % {"reason": refused.answer.reason})
         return redirect(case)
-    as_json = request.POST.get("format") == "json"
-    access_record(
-        request, AccessAction.EXPORT if as_json else AccessAction.PRINT, case=case,
-        what=f"referral package {referral.loket.code}",
-    )  # fmt: skip
-    if as_json:
+    if request.POST.get("format") == "json":
+        access_record(request, AccessAction.EXPORT, case=case, what=f"referral package {referral.loket.code}")
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{case.reference}-{referral.loket.code}.json"'
         return response
-    context = {"case": case, "referral": referral, "package": json.loads(content)}
-    return render(request, "referrals/package.html", context)
+    return redirect("referrals:send_package", reference=case.reference, referral_id=referral.pk)
+
+
+def _package_page(request: HttpRequest, case: Case, referral: Referral) -> HttpResponse:
+    """The package as last sent to the loket, shown again without a new sending, as long as the
+    consent gate still lets those categories go (else, and when nothing was sent, the case page says why)."""
+    sent = selectors.package_last_sent(referral)
+    if sent is None:
+        messages.info(request, _("The package has not been sent: use “Send package” beside the referral."))
+        return redirect(case)
+    answer = consent_gate(case=case, purpose=sent.purpose, recipient_code=sent.recipient_code,
+                          categories=sent.categories)  # fmt: skip
+    if not answer.allowed:
+        messages.error(request, _("The package can no longer be shown: %(reason)s") % {"reason": answer.reason})
+        return redirect(case)
+    access_record(request, AccessAction.PRINT, case=case, what=f"referral package {referral.loket.code}")
+    package = package_content(referral, set(sent.categories), made_at=sent.made_at)
+    return render(request, "referrals/package.html", {"case": case, "referral": referral, "package": package})

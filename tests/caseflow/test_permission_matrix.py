@@ -92,7 +92,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "referrals:refer": CASE_WORK_POST,
     "referrals:refer_manual": CASE_WORK,
     "referrals:referral_status": CASE_WORK,
-    "referrals:send_package": CASE_WORK_POST,
+    "referrals:send_package": CASE_WORK,  # GET shows the package last sent (a reload); POST sends
     "consent:give": CASE_WORK,
     "consent:overview": CASE_WORK,
     "consent:withdraw": CASE_WORK,

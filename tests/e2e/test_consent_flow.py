@@ -1,5 +1,7 @@
-"""In a real browser: consent for one purpose and recipient, the package goes out with
-only the covered data, the parent withdraws, and a second sending is refused with the reason."""
+"""In a real browser: consent recorded from the referral that waits for it (the text to read
+out follows the chosen purpose), the referral ready to send, the package goes out with only the
+covered data and a reload does not send it again, the parent withdraws, and a second sending is
+refused with the reason."""
 
 import datetime as dt
 
@@ -26,7 +28,18 @@ def test_consent_then_package_then_withdrawal_stops_the_next_one(
                                     advice=None, manual_reason="Thuiszitter")
     sign_in(advisor)
 
-    page.goto(f"/zaken/{case.reference}/toestemming/")
+    page.goto(case.get_absolute_url())
+    expect(page.get_by_test_id("referral-status")).to_have_text("Wacht op toestemming")
+    page.get_by_test_id("record-consent").click()
+    # From the referral: its purpose and loket are chosen, and the text to read out is on screen.
+    expect(page.get_by_label("Ontvanger")).to_have_value("onderwijsconsulent")
+    summary_text = page.get_by_text("Wij sturen de onderwijsconsulent een samenvatting van uw vraag")
+    expect(summary_text).to_be_visible()
+    # Another purpose: its own text, and a recipient it is not for is no longer chosen.
+    page.get_by_label("Doel").select_option(label="De hulplijn neemt namens u contact op met de school")
+    expect(page.get_by_text("Wij nemen namens u contact op met de school")).to_be_visible()
+    expect(summary_text).to_be_hidden()
+    expect(page.get_by_label("Ontvanger")).to_have_value("")
     page.get_by_label("Doel").select_option(label="Samenvatting delen met de onderwijsconsulent")
     page.get_by_label("Ontvanger").select_option(label="Onderwijsconsulenten")
     page.get_by_label("Contactgegevens").check()
@@ -34,11 +47,15 @@ def test_consent_then_package_then_withdrawal_stops_the_next_one(
     page.get_by_role("button", name="Toestemming vastleggen").click()
     expect(page.get_by_test_id("consent-cell").filter(has_text="Samenvatting delen")).to_have_attribute(
         "data-state", "given")
+    expect(page.get_by_test_id("referral-status")).to_have_text("Klaar om te versturen")
 
     page.get_by_test_id("send-package").click()
-    expect(page.get_by_test_id("package-categories")).to_have_text("contact, school")
+    expect(page.get_by_test_id("package-categories")).to_have_text("Contactgegevens, Schoolgegevens")
     expect(page.get_by_test_id("package-contact")).to_contain_text("Marieke Jansen")
     expect(page.get_by_test_id("package")).not_to_contain_text("Vertrouwelijke aantekening")
+    page.reload()  # shows the package again and sends nothing twice
+    expect(page.get_by_test_id("package-contact")).to_contain_text("Marieke Jansen")
+    assert Disclosure.objects.count() == 1
 
     page.goto(case.get_absolute_url())
     page.get_by_test_id("consent-cell").filter(has_text="Samenvatting delen").get_by_role(

@@ -233,7 +233,7 @@ def _consent_to(referral, advisor, categories):
 
 def _package(client, referral, fmt="") -> str:
     url = reverse("referrals:send_package", args=[referral.case.reference, referral.pk])
-    response = client.post(url, {"format": fmt})
+    response = client.post(url, {"format": fmt}, follow=True)  # the page: after a redirect; the file: at once
     assert response.status_code == 200
     return response.content.decode()
 
