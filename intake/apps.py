@@ -56,10 +56,11 @@ def _register_personal_data() -> None:
             _("Child"),
         )
     )  # fmt: skip
-    # The steps taken are codes of StepTaken.
+    # The steps taken and the parent's questions are codes of StepTaken and ParentQuestion.
     register_personal_data(
-        PersonalData(Call, "case", {"notes": "", "advice": "", "next_step": ""}, _("Calls"), kept=("steps_taken",))
-    )
+        PersonalData(Call, "case", {"notes": "", "advice": "", "next_step": ""}, _("Calls"),
+                     kept=("steps_taken", "questions"))
+    )  # fmt: skip
     register_anonymise_hook("intake.drafts", lambda case: CallDraft.objects.filter(case=case).delete())
     register_retention_sweep("intake.stale_drafts", _stale_drafts_delete)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from caseflow.forms import ModelIdsField
 from caseflow.models import AtHome, Topic
 from caseflow.phones import PhoneField
-from intake.models import Call, Caller, Child, StepTaken
+from intake.models import Call, Caller, Child, ParentQuestion, StepTaken
 
 # The helpline advises on school-age children and young people in MBO/HBO.
 OLDEST_AGE = 27
@@ -108,6 +108,13 @@ class CallForm(_FieldsOnly):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Before the key questions: what the parent asks for comes first in a call.
+    questions = forms.MultipleChoiceField(
+        label=_("What does the parent ask for?"),
+        choices=ParentQuestion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     steps_taken = forms.MultipleChoiceField(
         label=_("1. Which steps has the parent already taken?"),
         choices=StepTaken.choices,
@@ -118,6 +125,7 @@ class CallForm(_FieldsOnly):
     class Meta:
         model = Call
         fields = [
+            "questions",
             "steps_taken",
             "conflict",
             "disagrees_with_advice",

@@ -69,7 +69,29 @@ class StepTaken(models.TextChoices):
     SWV = "swv", _("Samenwerkingsverband")
     ATTENDANCE_OFFICER = "attendance_officer", _("Attendance officer (leerplicht)")
     ONDERWIJSCONSULENT = "onderwijsconsulent", _("Onderwijsconsulent")
+    # After Het Juiste Loket the onderwijszorgconsulent is next; LANSbrekers is asked through a professional.
+    HET_JUISTE_LOKET = "het_juiste_loket", _("Het Juiste Loket (already asked)")
+    PROFESSIONAL = "professional", _("A professional involved (e.g. youth care)")
     OTHER = "other", _("Other")
+
+
+class ParentQuestion(models.TextChoices):
+    """What the parent asks for. More than one at a time: each may call for its own advice.
+
+    Two kinds of complaint are their own choice, because each has its own organisation
+    (the College voor de Rechten van de Mens, the Kinderombudsman)."""
+
+    INFORMATION = "information", _("Information")
+    RIGHTS_DUTIES = "rights_duties", _("Rights and duties of parent or school")
+    MEDIATION = "mediation", _("Mediation between parent and school")
+    COMPLAINT = "complaint", _("A complaint or a signal about school or SWV")
+    UNEQUAL_TREATMENT = "unequal_treatment", _(
+        "Complaint: unequal treatment because of a disability or chronic illness"
+    )
+    RIGHT_TO_EDUCATION = "right_to_education", _(
+        "Complaint: government or school does not respect the right to education"
+    )
+    CARE_FUNDING = "care_funding", _("Funding of care and education")
 
 
 class Caller(models.Model):
@@ -179,7 +201,9 @@ class Call(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     advice = models.TextField(_("advice given"), blank=True)
     next_step = models.CharField(_("agreed next step"), max_length=300, blank=True)
-    # The four key questions (DOMAIN.md), structured so that rules can read them.
+    # What the parent asks for (codes of ParentQuestion), and the four key questions (DOMAIN.md),
+    # structured so that rules can read them.
+    questions = models.JSONField(_("what the parent asks for"), default=list, blank=True)
     steps_taken = models.JSONField(_("steps already taken"), default=list, blank=True)
     conflict = models.CharField(
         _("conflict between parents, school or SWV"), max_length=10, choices=YesNoUnknown, default=YesNoUnknown.UNKNOWN
@@ -231,6 +255,10 @@ class Call(models.Model):
     @property
     def steps_taken_labels(self) -> list[str]:
         return [StepTaken(code).label for code in self.steps_taken if code in StepTaken.values]
+
+    @property
+    def questions_labels(self) -> list[str]:
+        return [ParentQuestion(code).label for code in self.questions if code in ParentQuestion.values]
 
 
 class CallDraft(models.Model):

@@ -125,10 +125,12 @@ def open_cases_like(
     return list(cases_for_lists().filter(pk__in=matches).order_by("-last_contact_at")[:5])
 
 
-# The key questions and facts a call answers about the child's situation. They stay true until
-# a parent says otherwise, so a next call on the case starts from them. (What was said, advised
+# What the parent asks for, and the key questions and facts a call answers about the child's
+# situation. They stay true until a parent says otherwise, so a next call on the case starts from
+# them (and the advice that follows from them stays). (What was said, advised
 # and agreed, the topics and the call's time are that call's own.)
 CASE_FACTS = (
+    "questions",
     "steps_taken",
     "conflict",
     "disagrees_with_advice",

@@ -14,7 +14,7 @@ from caseflow.audit import access_record
 from caseflow.models import AccessAction, Case
 from caseflow.request_input import plain_text
 from consent.services import DisclosureRefused, consent_gate
-from intake.models import StepTaken
+from intake.models import ParentQuestion, StepTaken
 from referrals import selectors, services
 from referrals.forms import ManualReferralForm, ReferralStatusForm
 from referrals.models import Loket, Referral
@@ -60,6 +60,7 @@ def _facts_from_form(request: HttpRequest, case: Case | None) -> Facts:
         legal_procedure=bool(data.get("gesprek-legal_procedure")),
         truancy=bool(data.get("gesprek-truancy")),
         topics=known.topics,
+        questions=frozenset(q for q in data.getlist("gesprek-questions") if q in ParentQuestion.values),
     )
 
 
