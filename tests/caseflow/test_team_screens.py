@@ -3,6 +3,7 @@ call-back figures and the lists behind them, and the charts of the figures over 
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,9 +12,13 @@ import pytest
 from django.urls import reverse
 
 from caseflow import callbacks
+from caseflow.charts import CHAR_WIDTH, axis_values, bar_chart
 from caseflow.models import Callback, CallbackStatus, Case
+from referrals.models import Loket
+from referrals.services import referral_make
+from tests.caseflow.test_dates import _text
 from tests.caseflow.test_team_lead import _figure_links
-from tests.factories import CaseFactory, callback_planned
+from tests.factories import CaseFactory, callback_planned, case_with_call
 from tests.signin import signed_in_client
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -151,3 +156,88 @@ def test_the_call_back_list_without_a_choice_is_todays(monday_noon, team_lead):
     html = signed_in_client(team_lead).get(reverse("team_callbacks")).content.decode()
 
     assert _listed_callbacks(html) == {monday_noon[name].pk for name in CALLBACK_FIGURES["today"]}
+
+
+# --- The figures over time ---------------------------------------------------------------------
+
+
+def _chart(html: str, key: str) -> str:
+    section = re.search(rf'<section[^>]*data-testid="chart-{key}".*?</section>', html, re.S).group(0)
+    return re.search(r"<svg.*?</svg>", section, re.S).group(0)
+
+
+def _texts(svg: str, css_class: str) -> list[str]:
+    """The text of each <text> with that class, its lines (tspans) joined by a space."""
+    found = re.findall(rf'<text[^>]*class="[^"]*\b{css_class}\b[^"]*"[^>]*>(.*?)</text>', svg, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", text).split()) for text in found]
+
+
+def _refer(case, code: str, by) -> None:
+    referral_make(case=case, loket=Loket.objects.get(code=code), by=by, advice=None, manual_reason="Thuiszitter")
+
+
+def test_a_chart_per_group_writes_every_name_in_full_and_has_a_value_axis(team_lead_client, advisor):
+    cases = [case_with_call(advisor) for _ in range(3)]
+    for case in cases:
+        _refer(case, "onderwijsconsulent", advisor)
+    _refer(cases[0], "kinderrechtenhelpdesk", advisor)
+
+    svg = _chart(team_lead_client.get(reverse("team_figures")).content.decode(), "referrals-per-loket")
+
+    assert _texts(svg, "chart-name") == ["Onderwijsconsulenten", "Kinderrechtenhelpdesk (Defence for Children)"]
+    assert "…" not in svg
+    assert _texts(svg, "chart-tick") == ["0", "1", "2", "3"]
+
+
+def test_a_chart_is_an_image_with_a_title_and_a_description_and_its_numbers_in_a_table(team_lead_client, advisor):
+    for _ in range(2):
+        _refer(case_with_call(advisor), "onderwijsconsulent", advisor)
+    html = team_lead_client.get(reverse("team_figures")).content.decode()
+    svg = _chart(html, "referrals-per-loket")
+
+    assert 'role="img"' in svg
+    assert re.search(r'aria-labelledby="(chart-referrals-per-loket-title) (chart-referrals-per-loket-desc)"', svg)
+    assert '<title id="chart-referrals-per-loket-title">Verwijzingen per loket</title>' in svg
+    assert "Hoogste waarde: Onderwijsconsulenten, 2 verwijzingen." in _text(svg)
+    section = re.search(r'<section[^>]*data-testid="chart-referrals-per-loket".*?</section>', html, re.S).group(0)
+    table = section.split("</svg>")[1]
+    assert "<td>Onderwijsconsulenten</td>" in table and ">2 verwijzingen</td>" in table
+
+
+def test_the_value_axis_has_a_few_round_numbers():
+    assert axis_values(37, whole=True) == [0, 10, 20, 30, 40]
+    assert axis_values(3, whole=True) == [0, 1, 2, 3]
+    assert axis_values(1, whole=True) == [0, 1]
+    assert axis_values(100, whole=False) == [0, 25, 50, 75, 100]
+    assert axis_values(2.6, whole=False) == [0, 1, 2, 3]
+    assert axis_values(0.3, whole=False) == [0, 0.1, 0.2, 0.3]
+    assert axis_values(0, whole=True) == [0, 1]
+
+
+def test_a_chart_over_a_year_writes_week_labels_that_do_not_overlap():
+    """52 columns: every label is in its column's <title> and the table; under the columns only
+    as many as fit side by side, slanted."""
+    weeks = [(f"2026-W{week:02d}", week % 7) for week in range(1, 53)]
+
+    chart = bar_chart(weeks)
+
+    written = [bar for bar in chart.bars if bar.name]
+    assert chart.kind == "columns" and len(chart.bars) == 52
+    assert written[0].label == "2026-W01" and 10 <= len(written) < 52
+    across = [(b.name.x - a.name.x) * math.sin(math.radians(45)) for a, b in zip(written, written[1:])]
+    assert min(across) >= 14  # the labels' line height: they do not overlap
+    assert all(bar.name.lines == (bar.label,) for bar in written)
+
+
+def test_a_long_name_wraps_over_lines_inside_the_drawing_and_is_never_cut():
+    name = "Kinderrechtenhelpdesk (Defence for Children)"
+
+    chart = bar_chart([("RegelRecht", 1), (name, 12)])
+
+    assert chart.kind == "rows"
+    lines = chart.bars[1].name.lines
+    assert " ".join(lines) == name and len(lines) == 2
+    longest = max(len(line) for bar in chart.bars for line in bar.name.lines)
+    assert chart.bars[1].name.x - longest * CHAR_WIDTH >= 0  # the names fit left of the bars
+    assert all(bar.x >= bar.name.x for bar in chart.bars)
+    assert chart.bars[1].x + chart.bars[1].width <= chart.width
