@@ -368,7 +368,8 @@ def _kinderombudsman_for_a_complaint(facts: Facts, p: Parameters):
     if facts.right_to_education_complaint:
         return Verdict.RECOMMENDED, (
             f"{_RIGHT_TO_EDUCATION_COMPLAINT} Ieder kind heeft recht op goed onderwijs dat bij hem past "
-            "(Kinderrechtenverdrag); met die klacht kunt u bij de Kinderombudsman terecht."
+            "(Kinderrechtenverdrag). Klaag eerst bij de school of de instantie zelf; krijgt u geen of geen goed "
+            "antwoord, dan kunt u met die klacht bij de Kinderombudsman terecht."
         )
     return None
 

@@ -202,6 +202,7 @@ def test_the_onderwijszorgconsulent_after_het_juiste_loket_says_why():
 def test_the_kinderombudsman_on_a_complaint_does_not_speak_of_weeks_at_home():
     reason = reason_for(Facts(questions=RIGHT_TO_EDUCATION), "kinderombudsman")
     assert "weken" not in reason and "recht op onderwijs" in reason
+    assert "eerst bij de school" in reason  # the Kinderombudsman takes a complaint the organisation has answered
 
 
 def test_lansbrekers_asks_the_professional_involved():
