@@ -25,6 +25,7 @@ urlpatterns = [
     # Choosing the language only sets a cookie, so it is open on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("zaken/<ref:reference>/", case_views.case_detail, name="case_detail"),
     path("zaken/<ref:reference>/bewerken/", case_views.case_edit, name="case_edit"),
     path("zaken/<ref:reference>/status/", case_views.case_status, name="case_status"),

@@ -2,11 +2,13 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from caseflow.health import service_states
+from caseflow.security import passive
 
 security_log = logging.getLogger("caseflow.security")
 
@@ -14,6 +16,16 @@ security_log = logging.getLogger("caseflow.security")
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "caseflow/start.html")
+
+
+@login_not_required
+@passive
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico by themselves, whatever the page links (templates/base.html
+    links our SVG icon): send them there instead of answering 404. A browser's own request, so
+    it is not the advisor's activity (caseflow.security.passive)."""
+    return redirect(static("favicon.svg"))
 
 
 @login_not_required

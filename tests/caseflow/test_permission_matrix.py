@@ -54,6 +54,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Open to all, or to every signed-in user.
     "login": _row(200, 302, 302, 302),
     "healthz": _all(200, 200),
+    "favicon": _all(302, 302),  # on to the icon in static/
     "set_language": _all(302, 302),  # a GET only goes back; choosing is a POST
     "start": _all(302, 200),
     "logout": _row(302, 405, 405, 405),
