@@ -30,6 +30,7 @@ from caseflow.access import (
 from caseflow.callback_forms import CallbackOutcomeForm, CallbackPlanForm, CallbackTimeForm, slot_value
 from caseflow.forms import case_workers
 from caseflow.models import Callback, CallbackStatus, Case, Notification
+from caseflow.notifications import notification_page
 from caseflow.parties import case_parties
 from caseflow.phones import phone_display
 from caseflow.request_input import next_path, row_id
@@ -281,6 +282,8 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
         notification.save(update_fields=["read_at"])
     if notification.kind in ("reminder",):
         return redirect("callbacks_today")
+    if page := notification_page(notification.kind):
+        return redirect(page)
     return redirect(notification.case) if notification.case else redirect("notifications")
 
 

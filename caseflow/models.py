@@ -391,6 +391,8 @@ class NotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("Case assigned to you")
     REVIEW_REQUESTED = "review_requested", _("Review asked")
     REVIEWED = "reviewed", _("Case reviewed")
+    # A parent's message (contact form, voicemail) that nobody picked up in time (intake/inbox/).
+    INBOX_WAITING = "inbox_waiting", _("Message in the inbox waiting")
 
 
 class Notification(models.Model):

@@ -17,6 +17,19 @@ def team_watch() -> list[User]:
     return team_leads() or list(User.objects.filter(is_active=True, groups__name=roles.ADVISOR))
 
 
+# The page a notification of a kind about no case opens, registered by the app that sends it
+# (the intake's inbox), so that caseflow need not know the app's pages.
+_PAGES: dict[str, str] = {}
+
+
+def register_notification_page(kind: str, url_name: str) -> None:
+    _PAGES[kind] = url_name
+
+
+def notification_page(kind: str) -> str | None:
+    return _PAGES.get(kind)
+
+
 def notify(*, recipients, key: str, kind: str, case: Case | None = None, callback: Callback | None = None) -> None:
     """One notification per recipient for the event `key`; a repeat does nothing."""
     Notification.objects.bulk_create(

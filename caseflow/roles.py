@@ -28,6 +28,8 @@ _CASE_WORK = {
     "intake.change_caller",
     "intake.view_child",
     "intake.change_child",
+    "intake.view_inboxmessage",
+    "intake.change_inboxmessage",
     "referrals.view_loket",
     "referrals.view_ruleparameter",
     "referrals.view_referral",

@@ -351,6 +351,34 @@ if not re.fullmatch(r"[A-Z]{1,5}", CASE_REFERENCE_PREFIX):
 # When true, data leaves only if every parent with parental authority consented.
 CONSENT_BOTH_PARENTS = env_bool("CONSENT_BOTH_PARENTS", default=False)
 
+# --- Inbox: the public contact form and voicemail (intake/inbox/) -------------------------
+
+# The telephony providers that deliver voicemail to /api/voicemail/<provider>/, each with its own
+# bearer token: VOICEMAIL_TOKENS="provider:token,other-provider:token" (tokens of 32+ characters).
+def _voicemail_tokens(items: list[str]) -> dict[str, str]:
+    tokens = {}
+    for item in items:
+        provider, _colon, token = item.partition(":")
+        if not re.fullmatch(r"[a-z0-9-]{1,40}", provider) or len(token) < 32:
+            # Never the token itself in the message: it ends up in logs.
+            raise ImproperlyConfigured(
+                f"VOICEMAIL_TOKENS: the entry for {provider[:40]!r} must read provider:token, the provider in "
+                "a-z, 0-9 and -, the token at least 32 characters."
+            )
+        tokens[provider] = token
+    return tokens
+
+
+VOICEMAIL_TOKENS = _voicemail_tokens(env_list("VOICEMAIL_TOKENS", []))
+# Contact forms one client address may send per hour; more are refused and not stored.
+CONTACT_FORM_SENDS_PER_HOUR = env_int("CONTACT_FORM_SENDS_PER_HOUR", 5, minimum=1)
+# Behind a proxy: the request header that carries the client's address (HTTP_X_FORWARDED_FOR, its
+# last entry is used); empty: REMOTE_ADDR. The contact form's rate limit counts per address.
+CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", "")
+# A message nobody picked up this long after the line's next opening is escalated to the team leads.
+INBOX_ESCALATE_MINUTES = env_int("INBOX_ESCALATE_MINUTES", 60, minimum=0)
+CELERY_BEAT_SCHEDULE["inbox-escalate"] = {"task": "intake.inbox.tasks.inbox_escalate", "schedule": 60}
+
 # --- Static files -----------------------------------------------------------
 
 STATIC_URL = "static/"

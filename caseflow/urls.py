@@ -58,6 +58,7 @@ urlpatterns = [
     path("teamleider/bewaartermijn/", privacy_views.retention_queue, name="retention_queue"),
     # The apps that feed the case: caseflow's only knowledge of them.
     path("", include("intake.urls")),
+    path("", include("intake.inbox.urls")),
     path("", include("referrals.urls")),
     path("", include("consent.urls")),
     path("admin/", admin.site.urls),

@@ -14,10 +14,12 @@ class IntakeConfig(AppConfig):
         from caseflow.parties import register_case_parties
         from intake import panels, team
         from intake.demo import demo_cases_seed
+        from intake.inbox import registry as inbox_registry
 
         panels.register()
         team.register()
         _register_personal_data()
+        inbox_registry.register()
         register_case_parties(_case_parties)
         register_demo_seeder(
             "intake", lambda count: f"{count} cases with {demo_cases_seed(count=count)} calls", order=10

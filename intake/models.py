@@ -298,3 +298,112 @@ class CallDraft(models.Model):
             if typed:
                 return typed if len(typed) <= self._ABOUT_LENGTH else typed[: self._ABOUT_LENGTH - 1] + "…"
         return ""
+
+
+# --- The inbox: what parents leave outside the office hours (intake/inbox/) -----------------
+
+
+class InboxMessage(models.Model):
+    """A message a parent left without an advisor on the line: the public contact form or a voicemail.
+
+    Advisors work through the inbox oldest first; picking a message up turns it into a call on
+    an existing case or a new one (`case`, `call`), with a call-back. One not picked up by
+    `escalate_at` (the next opening of the line after it came in, plus an hour) is escalated
+    to the team leads once (`escalated_at`).
+    """
+
+    class Channel(models.TextChoices):
+        FORM = "form", _("Contact form")
+        VOICEMAIL = "voicemail", _("Voicemail")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        PICKED_UP = "picked_up", _("Picked up")
+        HANDLED = "handled", _("Handled")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    # Who left it and about which child, as far as they said.
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True)  # E.164, for matching and calling back
+    email = models.EmailField(_("e-mail"), blank=True)  # lower case, for matching
+    child_first_name = models.CharField(_("child's first name"), max_length=60, blank=True)
+    school_type = models.CharField(_("school type"), max_length=10, choices=SchoolType, blank=True)
+    question = models.TextField(_("question"), blank=True)
+    # A voicemail, as the telephony provider reported it.
+    provider = models.SlugField(_("telephony provider"), max_length=40, blank=True)
+    caller_number = models.CharField(_("caller's number as reported"), max_length=40, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    recording_ref = models.CharField(_("recording reference"), max_length=200, blank=True)
+    transcript = models.TextField(_("transcript"), blank=True)
+    # The advisors' work on it.
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
+    picked_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("picked up by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    picked_up_at = models.DateTimeField(_("picked up"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, null=True, blank=True, related_name="inbox_messages"
+    )
+    call = models.OneToOneField(
+        Call, verbose_name=_("call"), on_delete=models.SET_NULL, null=True, blank=True, related_name="inbox_message"
+    )
+    escalate_at = models.DateTimeField(_("escalated if not picked up by"))
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = TrackedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("inbox message")
+        verbose_name_plural = _("inbox messages")
+        indexes = [
+            # The inbox: what is still waiting, oldest first.
+            models.Index(fields=["received_at", "id"], name="inbox_waiting", condition=~models.Q(status="handled")),
+            # The escalation beat: messages not picked up whose time has come.
+            models.Index(
+                fields=["escalate_at"], name="inbox_escalate_due", condition=models.Q(status="new", escalated_at=None)
+            ),
+            # Retention of the messages that never became a case.
+            models.Index(fields=["received_at"], name="inbox_without_case", condition=models.Q(case=None)),
+        ]
+        constraints = [
+            # A provider that sends the same voicemail again (a retried webhook) leaves one message.
+            models.UniqueConstraint(
+                fields=["provider", "recording_ref"], name="inbox_voicemail_once", condition=~models.Q(recording_ref="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {timezone.localtime(self.received_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def phone_shown(self) -> str:
+        return phone_display(self.phone)
+
+    @property
+    def text(self) -> str:
+        """What the parent said: the form's question or the voicemail's transcript."""
+        return self.question or self.transcript
+
+
+class ContactFormSends(models.Model):
+    """How many contact forms one client address sent in one hour: the public form's rate limit.
+
+    In the database, which every web process and machine shares, so the limit holds however
+    many gunicorn workers answer. The address is kept only as a keyed hash; the nightly
+    retention run deletes the rows of past hours.
+    """
+
+    address_hash = models.CharField(max_length=64)
+    hour = models.DateTimeField()
+    sends = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["address_hash", "hour"], name="contact_sends_per_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H:00} {self.sends}"

@@ -11,6 +11,8 @@ from tests.urlwalk import all_pages
 # The only pages an anonymous visitor may reach.
 # The draft autosave is authorised by the form's signed grant instead (intake/drafts.py).
 PUBLIC_PAGES = {"login", "healthz", "set_language", "intake:draft_save"}
+# The inbox's ways in: the parents' contact form, and the voicemail webhook (its bearer token).
+PUBLIC_PAGES |= {"inbox:contact", "inbox:contact_sent", "inbox:voicemail"}
 
 
 def test_the_walk_finds_real_pages():

@@ -65,6 +65,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     # The draft autosave answers to its signed grant, not to the session.
     "intake:draft_save": _all(405, 405),
     "intake:draft_discard": _all(302, 405),
+    # The inbox's ways in from outside: the parents' contact form, and the provider's voicemail
+    # webhook (POST with its bearer token: tests/intake/test_inbox_voicemail.py).
+    "inbox:contact": _all(200, 200),
+    "inbox:contact_sent": _all(200, 200),
+    "inbox:voicemail": _all(405, 405),
+    "inbox:inbox": CASE_WORK,
+    "inbox:message_to_call": CASE_WORK_POST,
+    "inbox:pick_up": CASE_WORK_POST,
+    "inbox:put_back": CASE_WORK_POST,
     # Case work.
     "case_detail": CASE_WORK,
     "case_edit": CASE_WORK,
