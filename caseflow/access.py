@@ -2,7 +2,9 @@
 
 All advisors and team leads work on all cases (a repeat caller may reach any
 advisor), so the check is the role's permission; refusals raise
-PermissionDenied, which the 403 handler logs.
+PermissionDenied, which the 403 handler logs. A case fetched here is noted as
+shown: if the view answers with its page, the access log gets one row for it
+(caseflow.audit), so no page that shows a case can forget the log.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from caseflow import roles
-from caseflow.models import Callback, Case
+from caseflow.audit import access_record
+from caseflow.models import AccessAction, Callback, Case
 
 VIEW_CASE = "caseflow.view_case"
 CHANGE_CASE = "caseflow.change_case"
@@ -25,7 +28,9 @@ def require_permission(request: HttpRequest, permission: str) -> None:
 
 def case_for(request: HttpRequest, reference: str, *, permission: str = VIEW_CASE) -> Case:
     require_permission(request, permission)
-    return get_object_or_404(Case.objects.select_related("owner"), reference=reference)
+    case = get_object_or_404(Case.objects.select_related("owner"), reference=reference)
+    access_record(request, AccessAction.VIEW, case=case)
+    return case
 
 
 VIEW_CALLBACK = "caseflow.view_callback"
@@ -36,4 +41,6 @@ LEAD_TEAM = "caseflow.lead_team"
 
 def callback_for(request: HttpRequest, pk: int, *, permission: str = CHANGE_CALLBACK) -> Callback:
     require_permission(request, permission)
-    return get_object_or_404(Callback.objects.select_related("case", "assigned_to"), pk=pk)
+    callback = get_object_or_404(Callback.objects.select_related("case", "assigned_to"), pk=pk)
+    access_record(request, AccessAction.VIEW, case=callback.case)
+    return callback

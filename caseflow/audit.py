@@ -1,5 +1,12 @@
 """Who did and saw what: the access log and the change timeline of a case.
 
+Reads are logged per page: a view notes which cases its page shows
+(`access_record`, `access_record_cases`; `caseflow.access.case_for` does it
+for every view that fetches a case), and AccessLogMiddleware writes one row
+per case once the page has been answered with 200, in one INSERT. A refusal,
+a redirect or an error showed nothing and writes nothing; a page that shows a
+case twice (the helper, then the view naming an export) writes one row.
+
 The timeline is read from the history tables of every model that hangs on a
 case (the registry in caseflow/privacy.py): one query per model, the changes
 computed here by comparing each history row with the one before it.
@@ -7,25 +14,123 @@ computed here by comparing each history row with the one before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
-from caseflow.models import AccessLog, Case
+from caseflow.models import AccessAction, AccessLog, Case
 from caseflow.privacy import personal_data
 
 _NOT_SHOWN = {"id", "version", "search_name", "form_token"}
 
+# --- The access log ------------------------------------------------------------------------
+
+_NOTED = "_caseflow_access_noted"
+
 
 def access_record(request: HttpRequest, action: str, *, case: Case | None = None, what: str = "") -> None:
-    """Write one access log entry. `what` names the page or export, never a person."""
-    AccessLog.objects.create(user=request.user, action=action, case=case, what=what[:200])
+    """Note that this page shows `case` (or, without a case, does `action`): one access row.
+
+    `what` names the page or export, never a person nor what was typed; empty, it is the
+    page's URL name. The last note for a case wins, so a view may name its export after
+    case_for noted a view.
+    """
+    _note(request, case.pk if case else None, action, what)
 
 
-def case_viewers(case: Case, *, limit: int = 10) -> list[AccessLog]:
-    return list(AccessLog.objects.filter(case=case).select_related("user").order_by("-at", "-id")[:limit])
+def access_record_cases(request: HttpRequest, action: str, case_ids: Iterable[int], *, what: str = "") -> None:
+    """A page that lists cases with their personal data: one row per case shown."""
+    for case_id in case_ids:
+        _note(request, case_id, action, what)
+
+
+def access_record_search(request: HttpRequest, case_ids: Iterable[int], *, how: str) -> None:
+    """A search: one row per case it showed, or one without a case if it found none, so that
+    every search is in the log. `how` says what was searched by ("phone", "name"), never
+    what was typed: that is a name or a number."""
+    case_ids = list(case_ids)
+    what = f"search by {how}"
+    access_record_cases(request, AccessAction.SEARCH, case_ids, what=what)
+    if not case_ids:
+        _note(request, None, AccessAction.SEARCH, f"{what}: nothing found")
+
+
+def _note(request: HttpRequest, case_id: int | None, action: str, what: str) -> None:
+    noted = request.__dict__.setdefault(_NOTED, {})
+    noted[case_id] = (action, (what or _page_name(request))[:200])
+
+
+def _page_name(request: HttpRequest) -> str:
+    match = request.resolver_match
+    return match.view_name if match else request.path
+
+
+def access_rows_write(request: HttpRequest) -> None:
+    """Write the rows noted so far, in one INSERT. AccessLogMiddleware calls it after the page;
+    a page that shows the log itself (who looked, an export) calls it first, to be in it."""
+    noted = request.__dict__.pop(_NOTED, {})
+    if noted:
+        AccessLog.objects.bulk_create(
+            [AccessLog(user=request.user, action=action, case_id=case_id, what=what)
+             for case_id, (action, what) in noted.items()]
+        )  # fmt: skip
+
+
+class AccessLogMiddleware:
+    """Writes the access rows the view noted, once it answered with the page itself (200)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 200:
+            access_rows_write(request)
+        return response
+
+
+# "Who looked": views of a case by the same person, with the same action, within this time of
+# the latest of them are one line ("Jan Jansen — 3× bekeken, 10:02–10:05").
+REPEATED_VIEWS_WITHIN = timedelta(minutes=5)
+# The rows read for the lines: enough for the lines shown unless someone reloads a page this
+# often; the team lead's access log has every row.
+_VIEWER_ROWS_READ = 200
+
+
+@dataclass
+class ViewerLine:
+    user: object
+    action: str
+    label: str  # the action as the page says it ("bekeken")
+    count: int
+    first: datetime
+    last: datetime
+
+
+def case_viewers(case: Case, *, limit: int = 10) -> list[ViewerLine]:
+    """The latest `limit` lines of who looked at the case, newest first, repeated views collapsed."""
+    rows = AccessLog.objects.filter(case=case).select_related("user").order_by("-at", "-id")[:_VIEWER_ROWS_READ]
+    return viewer_lines(rows)[:limit]
+
+
+def viewer_lines(rows: Iterable[AccessLog]) -> list[ViewerLine]:
+    """`rows` newest first, as lines: a row joins the line of the same user and action while it
+    is within REPEATED_VIEWS_WITHIN of that line's latest row."""
+    labels = dict(AccessAction.choices)
+    lines: list[ViewerLine] = []
+    current: dict[tuple[int, str], ViewerLine] = {}
+    for row in rows:
+        key = (row.user_id, row.action)
+        line = current.get(key)
+        if line is not None and line.last - row.at <= REPEATED_VIEWS_WITHIN:
+            line.count, line.first = line.count + 1, row.at
+            continue
+        current[key] = ViewerLine(row.user, row.action, str(labels.get(row.action, row.action)), 1, row.at, row.at)
+        lines.append(current[key])
+    return lines
 
 
 @dataclass

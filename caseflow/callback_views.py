@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseflow import callbacks, office_hours
+from caseflow import audit, callbacks, office_hours
 from caseflow.access import (
     ADD_CALLBACK,
     CHANGE_CALLBACK,
@@ -29,7 +29,7 @@ from caseflow.access import (
 )
 from caseflow.callback_forms import CallbackOutcomeForm, CallbackPlanForm, CallbackTimeForm, slot_value
 from caseflow.forms import case_workers
-from caseflow.models import Callback, CallbackStatus, Case, Notification
+from caseflow.models import AccessAction, Callback, CallbackStatus, Case, Notification
 from caseflow.notifications import notification_page
 from caseflow.parties import case_parties
 from caseflow.phones import phone_display
@@ -239,6 +239,8 @@ def callbacks_today(request: HttpRequest) -> HttpResponse:
         "max_attempts": settings.CALLBACK_MAX_ATTEMPTS,
         "outcome_form": CallbackOutcomeForm(),
     }
+    shown = [*context["mine"], *context["team_queue"], *context["finished"]]
+    audit.access_record_cases(request, AccessAction.VIEW, [callback.case_id for callback in shown])
     return render(request, "caseflow/callbacks/today.html", context)
 
 
@@ -252,6 +254,8 @@ def callbacks_overdue(request: HttpRequest) -> HttpResponse:
         "max_attempts": settings.CALLBACK_MAX_ATTEMPTS,
         "outcome_form": CallbackOutcomeForm(),
     }
+    shown = [callback.case_id for callback in context["overdue"]] + [case.pk for case in context["flagged"]]
+    audit.access_record_cases(request, AccessAction.VIEW, shown)
     return render(request, "caseflow/callbacks/overdue.html", context)
 
 

@@ -26,6 +26,7 @@ from caseflow.panels import case_panels
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_for(request, reference)
     audit.access_record(request, AccessAction.VIEW, case=case, what="case")
+    audit.access_rows_write(request)  # now, so that "who looked" below includes this look
     context = {
         "case": case,
         "viewers": audit.case_viewers(case),

@@ -33,6 +33,7 @@ def case_history(request: HttpRequest, reference: str) -> HttpResponse:
     require_permission(request, LEAD_TEAM)
     case = case_for(request, reference)
     audit.access_record(request, AccessAction.VIEW, case=case, what="history")
+    audit.access_rows_write(request)  # now, so that "who looked" below includes this look
     context = {"case": case, "changes": audit.case_timeline(case), "viewers": audit.case_viewers(case, limit=50)}
     return render(request, "caseflow/audit/history.html", context)
 
@@ -79,6 +80,7 @@ def retention_queue(request: HttpRequest) -> HttpResponse:
         ),
         "runs": list(RetentionRun.objects.select_related("by", "case")[:20]),
     }
+    audit.access_record_cases(request, AccessAction.VIEW, [case.pk for case in context["upcoming"] + context["held"]])
     return render(request, "caseflow/audit/retention.html", context)
 
 
@@ -140,6 +142,7 @@ def subject_access(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_for(request, reference)
     as_json = request.GET.get("formaat") == "json"
     audit.access_record(request, AccessAction.EXPORT, case=case, what="subject-access" + (".json" if as_json else ""))
+    audit.access_rows_write(request)  # now, so that the export lists itself
     export = privacy.subject_access(case)
     if as_json:
         content = json.dumps(export, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)

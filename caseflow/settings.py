@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records request.user as the author of every history row written in a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Writes the access log rows for the cases a page showed, once it is answered (caseflow/audit.py).
+    "caseflow.audit.AccessLogMiddleware",
     # Last, as django-axes asks: counts failed sign-ins and answers a locked-out username.
     "axes.middleware.AxesMiddleware",
 ]

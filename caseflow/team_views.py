@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseflow import services, team
+from caseflow import audit, services, team
 from caseflow.access import CHANGE_CASE, LEAD_TEAM, case_for, require_permission
 from caseflow.charts import bar_chart
 from caseflow.forms import ModelIdsField, case_workers
@@ -146,6 +146,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "reassign": reassign,
     }
+    audit.access_record_cases(request, AccessAction.VIEW, [case.pk for case in page.object_list])
     return render(request, "caseflow/team/queue.html", context)
 
 
@@ -283,6 +284,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
             ]
         ),
     }
+    audit.access_record_cases(request, AccessAction.VIEW, [case.pk for case in context["asked"] + context["reviewed"]])
     return render(request, "caseflow/team/reviews.html", context)
 
 
