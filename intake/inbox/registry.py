@@ -7,26 +7,42 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+# What a message holds of a person, and what it becomes when it is anonymised.
+PERSONAL_FIELDS = {
+    "name": "", "phone": "", "email": "", "child_first_name": "", "question": "", "caller_number": "",
+    "recording_ref": "", "transcript": "",
+}  # fmt: skip
+
 
 def register() -> None:
     from caseflow.models import NotificationKind
     from caseflow.notifications import register_notification_page
-    from caseflow.privacy import PersonalData, register_personal_data, register_retention_sweep
+    from caseflow.privacy import (
+        PersonalData,
+        register_anonymise_hook,
+        register_personal_data,
+        register_retention_sweep,
+    )
     from intake.inbox import ratelimit, tasks  # noqa: F401  (tasks: the worker learns the beat's task)
     from intake.models import InboxMessage
 
     # A message that became a call follows its case: anonymised with it. Kept: the provider's code.
-    register_personal_data(
-        PersonalData(
-            InboxMessage, "case",
-            {"name": "", "phone": "", "email": "", "child_first_name": "", "question": "", "caller_number": "",
-             "recording_ref": "", "transcript": ""},
-            _("Inbox messages"), kept=("provider",),
-        )
-    )  # fmt: skip
+    register_personal_data(PersonalData(InboxMessage, "case", PERSONAL_FIELDS, _("Inbox messages"), kept=("provider",)))
+    register_anonymise_hook("intake.inbox_history_before_the_case", _history_before_the_case_blank)
     register_retention_sweep("intake.inbox_without_case", _messages_without_case_delete)
     register_retention_sweep("intake.contact_form_counters", ratelimit.contact_form_counters_delete)
     register_notification_page(NotificationKind.INBOX_WAITING, "inbox:inbox")
+
+
+def _history_before_the_case_blank(case) -> None:
+    """The history rows a message wrote before it became a call on the case (arriving, picked up,
+    escalated) have no case: the registry's anonymising, which finds rows by their case, misses them."""
+    from caseflow.history import writes_keeping_history_otherwise
+    from intake.models import InboxMessage
+
+    on_the_case = InboxMessage.objects.filter(case=case).values("pk")
+    with writes_keeping_history_otherwise("anonymisation rewrites the history rows as well"):
+        InboxMessage.history.filter(id__in=on_the_case).update(**PERSONAL_FIELDS)
 
 
 def _messages_without_case_delete(now: datetime) -> int:

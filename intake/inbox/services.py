@@ -261,7 +261,7 @@ def inbox_escalate_overdue(*, now: datetime | None = None, batch_size: int = 200
             leads = team_watch() if leads is None else leads
             for message in due:
                 notify(recipients=leads, key=f"inbox:{message.pk}:waiting", kind=NotificationKind.INBOX_WAITING)
-                message.escalated_at = now
+                message.escalated_at = message._history_date = now
                 _saved(message, None, reason="system: escalated to the team leads")
             total += len(due)
 
