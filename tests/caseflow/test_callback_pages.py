@@ -471,7 +471,7 @@ def test_the_load_per_slot_is_shown_when_choosing_and_full_slots_cannot_be_chose
     assert cell(team, slot(25, "10:00")) == ("3", True)
     # Later days: from the Monday before King's Day, which is not offered.
     later = advisor_client.get(reverse("callback_slots"), {"vanaf": "2027-04-26"}).content.decode()
-    assert "ma 26 Apr" in later and "wo 28 Apr" in later and "di 27 Apr" not in later
+    assert "ma 26 apr" in later and "wo 28 apr" in later and "di 27 apr" not in later
 
 
 # --- Notifications -------------------------------------------------------------------------------------
