@@ -18,7 +18,8 @@
     }
     var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName) || event.target.isContentEditable;
     if ((withModifier && key === "k") || (key === "/" && !typing && !withModifier)) {
-      var search = document.querySelector("[data-shortcut-search]");
+      // The page's own search box (the call screen's) before the one in the menu.
+      var search = document.querySelector("main [data-shortcut-search]") || document.querySelector("[data-shortcut-search]");
       if (search) {
         event.preventDefault();
         search.focus();
@@ -78,6 +79,32 @@
   }
 
   document.querySelectorAll("form[data-autosave-url]").forEach(autosave);
+
+  // A failed save: the error summary (templates/partials/error_summary.html) takes the focus,
+  // so that it is read first and the cursor is not left in a search box. Its links go to the
+  // field itself, also when the field is folded away or is a group of radio buttons.
+  function fieldFor(link) {
+    var byId = document.getElementById(link.hash.slice(1));
+    if (byId) return byId;
+    var name = link.dataset.fieldName;
+    return name ? document.querySelector('[name="' + CSS.escape(name) + '"]:not([disabled])') : null;
+  }
+
+  function errorSummary(summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && fieldFor(link);
+      if (!field) return;
+      event.preventDefault();
+      var folded = field.closest("details");
+      if (folded) folded.open = true;
+      field.focus();
+    });
+  }
+
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) errorSummary(summary);
 
   // Idle sign-out: the server ends the session after the idle time (caseflow/security.py);
   // a minute before, a warning offers to stay signed in. Typing and clicking count as

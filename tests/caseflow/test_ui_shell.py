@@ -110,3 +110,81 @@ def test_the_dutch_catalogue_is_complete_and_compiled():
         if msgstr not in (compiled.gettext(msgid), compiled.ngettext(msgid, msgid, 1))
     ]
     assert stale == [], "run `make messages` to compile the catalogue"
+
+
+# --- Accessibility (WCAG 2.1 AA): error summary, search on every page, visible status badges ---
+
+ERROR_SUMMARY = re.compile(r"<section[^>]*data-error-summary.*?</section>", re.DOTALL)
+
+
+def _error_summary(page: str) -> str:
+    found = ERROR_SUMMARY.search(page)
+    assert found, "no error summary on the page"
+    return found.group(0)
+
+
+def test_a_failed_call_save_starts_with_an_error_summary_linking_each_field(advisor_client):
+    page = advisor_client.post(reverse("intake:call_new"), {"beller-phone": "06-12345678"}).content.decode()
+
+    summary = _error_summary(page)
+    assert "Er ging iets mis bij het opslaan" in summary
+    assert re.search(r'<a href="#id_beller-name"[^>]*>Naam: Dit veld is verplicht\.</a>', summary)
+    # A radio group has no element of its own to go to: the link goes to its first choice.
+    assert 'href="#id_gesprek-conflict_0"' in summary
+    # At the top of the page's content, before the forms it is about.
+    assert page.index('id="inhoud"') < page.index("data-error-summary") < page.index('id="gespreksformulier"')
+
+
+def test_a_page_without_errors_has_no_error_summary(advisor_client):
+    assert "data-error-summary" not in advisor_client.get(reverse("intake:call_new")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "url_name, data",
+    [
+        ("intake:call_add", {}),
+        ("intake:child_edit", {"kind-first_name": ""}),
+        ("intake:caller_add", {}),
+        ("case_edit", {}),
+        ("callback_plan", {}),
+        ("consent:give", {"purpose": ""}),
+        ("referrals:refer_manual", {"loket": ""}),
+    ],
+)
+def test_every_form_page_shows_the_shared_error_summary_after_a_failed_save(advisor, advisor_client, url_name, data):
+    from tests.factories import case_with_call
+
+    case = case_with_call(advisor)
+    response = advisor_client.post(reverse(url_name, args=[case.reference]), data)
+
+    assert response.status_code == 200
+    summary = _error_summary(response.content.decode())
+    assert "Er ging iets mis bij het opslaan" in summary
+    assert re.search(r'<a href="#id_[^"]+"', summary), summary
+
+
+def test_a_failed_sign_in_has_the_error_summary_without_a_field_to_link_to(client, db):
+    page = client.post(reverse("login"), {"username": "niemand", "password": "fout"}).content.decode()
+
+    summary = _error_summary(page)
+    assert "Aanmelden is niet gelukt" in summary
+    assert "gebruikersnaam en wachtwoord in" in summary
+    assert "<a " not in summary
+
+
+@pytest.mark.parametrize("fixture", ["advisor_client", "team_lead_client"])
+def test_every_signed_in_page_has_the_search_box_that_ctrl_k_and_slash_go_to(request, fixture):
+    client = request.getfixturevalue(fixture)
+    for url in (reverse("start"), reverse("intake:my_cases"), reverse("callbacks_today"), reverse("notifications")):
+        page = client.get(url, follow=True).content.decode()
+        header = page[page.index("<header>") : page.index("</header>")]
+        assert re.search(r'<input[^>]*name="q"[^>]*data-shortcut-search', header), url
+        assert f'action="{reverse("intake:search")}"' in header
+
+
+def test_every_case_and_call_back_status_has_a_badge_colour():
+    from caseflow.models import CallbackStatus, CaseStatus
+
+    css = (ROOT / "static" / "css" / "caseflow.css").read_text()
+    missing = [status for status in [*CaseStatus.values, *CallbackStatus.values] if f".status-{status}" not in css]
+    assert missing == []
