@@ -84,6 +84,7 @@ def callback_list(request: HttpRequest) -> HttpResponse:
         "callbacks": list(team.callbacks_listed(chosen, timezone.now())),
         "max_attempts": settings.CALLBACK_MAX_ATTEMPTS,
     }
+    audit.access_record_cases(request, AccessAction.VIEW, [callback.case_id for callback in context["callbacks"]])
     return render(request, "caseflow/team/callbacks.html", context)
 
 
