@@ -18,7 +18,7 @@ from caseflow.access import require_permission
 from caseflow.audit import access_record, access_record_cases
 from caseflow.models import AccessAction, Case
 from intake.inbox import selectors, services
-from intake.inbox.forms import NEW_CASE, MessageToCallForm
+from intake.inbox.forms import MessageToCallForm
 from intake.models import InboxMessage
 
 VIEW_INBOX = "intake.view_inboxmessage"
@@ -49,7 +49,8 @@ def _inbox_page(request: HttpRequest, *, bound: MessageToCallForm | None = None,
     # The messages are personal data of no case yet: one row for the page; and one per case it showed.
     access_record(request, AccessAction.VIEW, what="inbox")
     access_record_cases(request, AccessAction.VIEW, {case.pk for row in rows for case in row.matches}, what="inbox")
-    context = {"page": page, "rows": rows, "new_case": NEW_CASE}
+    # The refused form is shown in its row; named on its own too, for what inspects the page (the form fuzz test).
+    context = {"page": page, "rows": rows, "refused_form": bound}
     return render(request, "intake/inbox/inbox.html", context, status=status)
 
 

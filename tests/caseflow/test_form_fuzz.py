@@ -63,6 +63,8 @@ from consent.services import consent_give
 from intake.drafts import DraftGrant, draft_grant_sign
 from intake.filters import CaseFilter
 from intake.forms import CallerForm, CallForm, ChildForm
+from intake.inbox.forms import ContactForm, MessageToCallForm
+from intake.inbox.services import inbox_voicemail_receive
 from intake.views import NEW_CALL_FORMS
 from referrals.forms import ManualReferralForm, ReferralStatusForm
 from referrals.models import Loket
@@ -435,6 +437,20 @@ SPECS = [
         "team_figures", "team_lead", lambda w: reverse("team_figures"), method="get", valid=lambda w: {"weken": "4"},
         extra={"weken": ("4", "12", "26", "52")}, refusal="answer", ok=frozenset({200}),
     ),
+    # The inbox: the parents' public contact form, and an advisor making a message a call.
+    Spec(
+        "contact", "anonymous", lambda w: reverse("inbox:contact"),
+        valid=lambda w: {"name": "Fatima", "phone": "06 12345678", "email": "f@example.nl", "child_first_name": "Noor",
+                         "school_type": "po", "question": "Noor zit thuis.", "website": ""},
+        forms=lambda w: [ContactForm()], ok=frozenset({200, 302, 400}),
+    ),
+    Spec(
+        "message_to_call", "advisor", lambda w: reverse("inbox:message_to_call", args=[w.inbox_message.pk]),
+        valid=lambda w: {f"bericht-{w.inbox_message.pk}-{name}": value for name, value in {
+            "target": "new", "reference": "", "caller_name": "Els", "child_first_name": "Sem", "school_type": "po",
+            "notes": "Terugbellen"}.items()},
+        forms=lambda w: [MessageToCallForm(message=w.inbox_message, matches=[])],
+    ),
     # Signing in: the password, then the code.
     Spec(
         "login", "anonymous", lambda w: reverse("login"),
@@ -497,6 +513,10 @@ def world(advisor, team_lead) -> World:
         referral=referral,
         record=record,
         slot=slot_value(free),
+        inbox_message=inbox_voicemail_receive(
+            provider="belco", phone="+31687654321", caller_number="+31687654321", received_at=timezone.now(),
+            duration_seconds=30, recording_ref="rec-1", transcript="Bel mij terug",
+        )[0],  # fmt: skip
     )
 
 
@@ -713,6 +733,7 @@ def test_every_form_class_of_the_app_is_in_the_table():
         CallerForm, ChildForm, CallForm, CaseEditForm, CaseStatusForm, CaseCloseForm, CaseReopenForm,
         CallbackPlanForm, CallbackTimeForm, CallbackOutcomeForm, ManualReferralForm, ReferralStatusForm,
         ConsentGiveForm, WithdrawForm, ReassignForm, ErasureForm, CodeForm, SignInForm, *NEW_CALL_FORMS.values(),
+        ContactForm, MessageToCallForm,
     }  # fmt: skip
     import caseflow.forms
 
