@@ -187,7 +187,9 @@ def _kept_text(model) -> set[str]:
 
 def _models_on_a_case() -> list:
     """Every model with rows of a case, history models included; not the many-to-many links (ids only)."""
-    return [model for model in apps.get_models() if _case_column(model) and not _tracked_model(model)._meta.auto_created]
+    return [
+        model for model in apps.get_models() if _case_column(model) and not _tracked_model(model)._meta.auto_created
+    ]
 
 
 def _fill_every_free_text_column(case: Case) -> list[str]:
