@@ -6,7 +6,7 @@ Each test signs in after moving the clock: a session lasts at most 12 hours."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
