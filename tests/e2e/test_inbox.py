@@ -48,7 +48,8 @@ def test_a_parents_friday_evening_message_becomes_a_call_and_a_call_back_on_mond
     # Monday, 10:05: the advisor works through the inbox.
     with time_machine.travel(MONDAY_MORNING, tick=True):
         sign_in(anna)
-        page.goto("/inbox/")
+        page.goto("/")
+        page.get_by_role("link", name="Inbox", exact=True).click()
         expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
         card = page.get_by_test_id("inbox-message")
         expect(card).to_have_count(1)

@@ -322,3 +322,10 @@ def test_the_inbox_runs_the_same_queries_for_10_messages_as_for_100(advisor_clie
     many = page_queries(advisor_client, INBOX)
 
     assert_constant_queries(few, many, ceiling=INBOX_CEILING)
+
+
+def test_the_menu_leads_advisors_to_the_inbox(advisor_client, administrator_client):
+    link = f'href="{INBOX}">Inbox</a>'
+
+    assert link in advisor_client.get(reverse("start")).content.decode()
+    assert link not in administrator_client.get(reverse("start")).content.decode()
