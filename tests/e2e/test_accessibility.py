@@ -24,6 +24,7 @@ from caseflow.models import Callback, CallbackStatus, CaseStatus, CloseReason
 from caseflow.two_factor import BACKUP_CODES_SESSION_KEY
 from consent import services as consent_services
 from consent.models import Purpose
+from intake.inbox import services as inbox_services
 from referrals import services as referral_services
 from referrals.models import Loket
 from tests.factories import UserFactory, callback_planned, case_with_call
@@ -155,6 +156,8 @@ def _a_full_helpline(anna, bram) -> dict[str, str]:
     services.case_close(case=closed, expected_version=closed.version, by=anna, reason=CloseReason.ANSWERED)
     services.case_request_review(case=case_with_call(anna, child_name="Noor"), by=anna, question="Klopt dit advies?")
     case_with_call(bram, child_name="Lotte")  # a new case of someone else's
+    inbox_services.inbox_form_receive(sender_address="192.0.2.1", name="Marieke Jansen", phone=caller.phone,
+                                      question="Mijn zoon zit al weken thuis.")  # fmt: skip
 
     ref = case.reference
     return {
@@ -193,11 +196,12 @@ def _failed_save(report: AxeReport, path: str, name: str) -> None:
     report.check(name)
 
 
-_SHARED_PAGES = ["/", "/gesprek/", "/zaken/mijn/", "/zaken/", "/terugbellen/", "/meldingen/"]
+_SHARED_PAGES = ["/", "/gesprek/", "/zaken/mijn/", "/zaken/", "/terugbellen/", "/meldingen/", "/inbox/"]
 _SHARED_CASE_PAGES = ["case", "call_add", "callback_plan", "case_edit", "child_edit", "caller_add", "consent",
                       "consent_overview", "refer_manual", "referral", "search"]  # fmt: skip
 _TEAM_LEAD_PAGES = ["/teamleider/", "/teamleider/zaken/", "/teamleider/review/", "/teamleider/cijfers/",
-                    "/terugbellen/te-laat/", "/teamleider/inzagelog/", "/teamleider/bewaartermijn/"]  # fmt: skip
+                    "/terugbellen/te-laat/", "/teamleider/terugbellen/", "/teamleider/inzagelog/",
+                    "/teamleider/bewaartermijn/"]  # fmt: skip
 
 
 def test_the_advisors_pages_have_no_serious_wcag_violations(page: Page, helpline, sign_in, axe_report):
@@ -236,7 +240,11 @@ def _use_session(page: Page, base_url: str, client: Client, **session) -> None:
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 
 
-def test_the_sign_in_pages_have_no_serious_wcag_violations(page: Page, base_url, transactional_db, axe_report):
+def test_the_public_and_sign_in_pages_have_no_serious_wcag_violations(
+    page: Page, base_url, transactional_db, axe_report
+):
+    axe_report.visit("/contact/")
+    _failed_save(axe_report, "/contact/", "the parents' contact form after a failed send")
     axe_report.visit("/login/")
     page.get_by_label("Gebruikersnaam").fill("niemand")
     page.get_by_label("Wachtwoord").fill("fout")
