@@ -17,7 +17,6 @@ import hmac
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
 
 from intake.models import ContactFormSends
@@ -46,10 +45,10 @@ def _hour_of(moment: datetime) -> datetime:
 def contact_form_send_allowed(*, address: str, now: datetime) -> bool:
     """Count one send from `address` in this hour; False (and nothing counted) when it has had its share.
 
-    Must run inside the transaction that stores the message: the row stays locked until it
-    commits, so two sends at the same moment cannot both take the last place.
+    Runs inside the transaction that stores the message (select_for_update refuses to run outside
+    one): the row stays locked until it commits, so two sends at the same moment cannot both take
+    the last place, and a refused or failed message counts nothing.
     """
-    assert transaction.get_connection().in_atomic_block, "count inside the transaction that stores the message"
     key, hour = _address_hash(address), _hour_of(now)
     ContactFormSends.objects.bulk_create([ContactFormSends(address_hash=key, hour=hour)], ignore_conflicts=True)
     counter = ContactFormSends.objects.select_for_update().get(address_hash=key, hour=hour)

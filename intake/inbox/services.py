@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -70,7 +70,8 @@ def _saved(message: InboxMessage, by: User | None, reason: str = "") -> InboxMes
 def _new_message(**fields) -> InboxMessage:
     received_at = fields.pop("received_at", None) or timezone.now()
     message = InboxMessage(received_at=received_at, escalate_at=escalate_at_for(received_at), **fields)
-    message.full_clean()
+    # The unique constraint is the database's to check: of two deliveries at once, only it sees both.
+    message.full_clean(validate_constraints=False)
     return _saved(message, None)
 
 
@@ -99,7 +100,6 @@ def inbox_form_receive(
     )  # fmt: skip
 
 
-@transaction.atomic
 def inbox_voicemail_receive(
     *,
     provider: str,
@@ -112,16 +112,29 @@ def inbox_voicemail_receive(
 ) -> tuple[InboxMessage, bool]:
     """A voicemail the telephony provider reports; (message, False) when it reported this recording before
     (a retried webhook), so the inbox holds it once."""
-    if recording_ref:
-        earlier = InboxMessage.objects.filter(provider=provider, recording_ref=recording_ref).first()
-        if earlier:
-            return earlier, False
-    message = _new_message(
-        channel=InboxMessage.Channel.VOICEMAIL, received_at=received_at, provider=provider, phone=phone,
-        caller_number=caller_number, duration_seconds=duration_seconds, recording_ref=recording_ref,
-        transcript=transcript,
-    )  # fmt: skip
+    earlier = _voicemail_reported(provider, recording_ref)
+    if earlier:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            message = _new_message(
+                channel=InboxMessage.Channel.VOICEMAIL, received_at=received_at, provider=provider, phone=phone,
+                caller_number=caller_number, duration_seconds=duration_seconds, recording_ref=recording_ref,
+                transcript=transcript,
+            )  # fmt: skip
+    except IntegrityError:
+        # A retry that raced the first delivery: the unique constraint let one in; this is that one.
+        earlier = _voicemail_reported(provider, recording_ref)
+        if earlier is None:
+            raise
+        return earlier, False
     return message, True
+
+
+def _voicemail_reported(provider: str, recording_ref: str) -> InboxMessage | None:
+    if not recording_ref:
+        return None
+    return InboxMessage.objects.filter(provider=provider, recording_ref=recording_ref).first()
 
 
 # --- Working on it ----------------------------------------------------------------------------

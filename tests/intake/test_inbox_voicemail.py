@@ -143,3 +143,23 @@ def test_the_endpoint_takes_only_post():
     response = Client().get(BELCO, HTTP_AUTHORIZATION=f"Bearer {VOICEMAIL_TOKEN}")
 
     assert response.status_code == 405
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_racing_the_first_delivery_leaves_one_message_and_no_error():
+    """The provider sends again before our first answer arrived: both requests at the same moment."""
+    from intake.inbox import services
+    from tests.intake.test_concurrency import at_once
+
+    def receive():
+        return services.inbox_voicemail_receive(
+            provider="belco", phone="+31612345678", caller_number="+31612345678", received_at=FRIDAY_EVENING,
+            duration_seconds=48, recording_ref="belco-rec-8812", transcript="Bel mij terug",
+        )  # fmt: skip
+
+    outcomes = at_once(receive, receive)
+
+    assert all(isinstance(outcome, tuple) for outcome in outcomes), outcomes
+    assert sorted(created for _message, created in outcomes) == [False, True]
+    assert InboxMessage.objects.count() == 1
