@@ -33,13 +33,26 @@ def giver_has_authority(record: ConsentRecord, authority: dict[int, str]) -> boo
     return giver_authority(record, authority) == Authority.YES
 
 
+def giver_counts(record: ConsentRecord, authority: dict[int, str], *, needs_authority: bool) -> bool:
+    """Whether the giver's consent counts now.
+
+    For the child's data the giver needs parental authority. A purpose about the caller's own data
+    (the parent panel: their own name and number) needs none, but the giver must still be one of
+    the case's callers: what goes out is their contact details as the case holds them now.
+    """
+    if needs_authority:
+        return giver_has_authority(record, authority)
+    return giver_authority(record, authority) is not None
+
+
 def why_giver_does_not_count(record: ConsentRecord, authority: dict[int, str]) -> str:
-    """Why this consent does not count for want of parental authority now; "" when it counts."""
+    """Why this consent does not count for want of parental authority now (or, for a purpose
+    that needs none, because the giver left the case); "" when it counts."""
     now = giver_authority(record, authority)
-    if now == Authority.YES:
-        return ""
     if now is None:
         return _("The person who gave it is no longer one of the case's callers.")
+    if now == Authority.YES or not record.purpose.needs_parental_authority:
+        return ""
     if now == Authority.NO:
         return _("The person who gave it has no parental authority, as the case now records.")
     return _("The parental authority of the person who gave it is now unknown.")

@@ -75,6 +75,8 @@ class ConsentGiveForm(forms.Form):
         if purpose is None:
             return
         self.initial["purpose"] = purpose.pk
+        if purpose.category_codes:  # a purpose for one kind of data (the parent panel: contact details)
+            self.initial.setdefault("categories", purpose.category_codes)
         if recipient_code in self._recipient_names() and purpose.is_for(recipient_code):
             self.initial["recipient"] = recipient_code
 
@@ -99,7 +101,8 @@ class ConsentGiveForm(forms.Form):
 
     def clean_giver(self):
         giver = self.parties[self.cleaned_data["giver"]]
-        if giver.authority == "no":
+        purpose = self.cleaned_data.get("purpose")  # cleaned before the giver
+        if giver.authority == "no" and (purpose is None or purpose.needs_parental_authority):
             raise forms.ValidationError(
                 _("%(name)s has no parental authority and cannot give a valid consent for the child.")
                 % {"name": giver.name}

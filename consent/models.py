@@ -69,6 +69,18 @@ class Purpose(models.Model):
         _("recipients"), default=list, blank=True,
         help_text=_("The codes of the recipients this purpose is for; empty: any recipient."),
     )
+    # The text read out promises which data goes (the parent panel: contact details only); a
+    # consent for more would cover data the parent was never told about.
+    category_codes = models.JSONField(
+        _("data categories"), default=list, blank=True,
+        help_text=_("The kinds of data this purpose may cover; empty: any."),
+    )
+    # Data about the child needs someone with parental authority. A purpose about the caller's own
+    # data (their name and number for the parent panel) is their own choice, and needs none.
+    needs_parental_authority = models.BooleanField(
+        _("needs parental authority"), default=True,
+        help_text=_("Off only for purposes about the caller's own data, never the child's."),
+    )
     active = models.BooleanField(_("in use"), default=True)
 
     history = HistoricalRecords()
@@ -83,6 +95,10 @@ class Purpose(models.Model):
 
     def is_for(self, recipient_code: str) -> bool:
         return not self.recipient_codes or recipient_code in self.recipient_codes
+
+    def categories_beyond(self, categories) -> set[str]:
+        """Those of the categories this purpose may not cover (none when it names no categories)."""
+        return set(categories) - set(self.category_codes) if self.category_codes else set()
 
     def save(self, *args, **kwargs) -> None:
         if self.pk:

@@ -29,19 +29,24 @@ def _state(record: ConsentRecord, now) -> str:
     return "given"
 
 
-def consent_matrix(case: Case, records: list[ConsentRecord]) -> list[Cell]:
+def active_purposes() -> list[Purpose]:
+    return list(Purpose.objects.filter(active=True))
+
+
+def consent_matrix(case: Case, records: list[ConsentRecord], active: list[Purpose]) -> list[Cell]:
     """Each purpose with a row per recipient it has consents for, where the latest record of the
     pair decides; a purpose without any, once, as missing, with the recipients it is for.
 
     A consent given by someone without parental authority as the case records it now does not
     count (the gate asks the same): it shows as not counting, with the reason. No records, no rows.
+    `active` is active_purposes(), which the case's consent panel reads once for this and its offers.
     """
     if not records:
         return []
     now = timezone.now()
     authority = authority_now(case)
     latest = {(r.purpose_id, r.recipient_code): r for r in sorted(records, key=lambda r: (r.given_at, r.pk))}
-    purposes = {p.pk: p for p in Purpose.objects.filter(active=True)} | {r.purpose_id: r.purpose for r in records}
+    purposes = {p.pk: p for p in active} | {r.purpose_id: r.purpose for r in records}
     recipient_names = None
     cells = []
     for purpose in sorted(purposes.values(), key=lambda p: p.name):

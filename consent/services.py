@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from caseflow.models import Case, User
 from caseflow.services import case_lock
-from consent.authority import authority_now, giver_has_authority
+from consent.authority import authority_now, giver_counts
 from consent.models import (
     Authority, ConsentRecord, DataCategory, Disclosure, Purpose, RecipientNotice, category_labels,
 )
@@ -63,15 +63,16 @@ def consent_gate(
     if not wanted:
         raise ValueError("Ask the consent gate about at least one data category.")
     records = list(ConsentRecord.objects.filter(case=case, purpose=purpose))
-    return _decide(records, authority_now(case), purpose=purpose, recipient_code=recipient_code, wanted=wanted,
-                   at=at or timezone.now())
+    return gate_decide(records, authority_now(case), purpose=purpose, recipient_code=recipient_code, wanted=wanted,
+                       at=at or timezone.now())
 
 
-def _decide(
+def gate_decide(
     records: list[ConsentRecord], authority: dict[int, str], *, purpose: Purpose, recipient_code: str,
     wanted: set[str], at: datetime,
 ) -> GateAnswer:
-    """The gate's answer from the case's consents for the purpose and its callers' authority now."""
+    """The gate's answer from one case's consents for the purpose and its callers' authority now
+    (authority_now): consent_gate reads them for one case, an export for many at once."""
     records = [r for r in records if r.given_at <= at]
     if not records:
         return _no("no_record", _("There is no consent for “%(purpose)s”.") % {"purpose": purpose})
@@ -88,16 +89,19 @@ def _decide(
     if not in_time:
         last = max(standing, key=lambda r: r.valid_until)
         return _no("expired", _("The consent expired on %(when)s.") % {"when": _when(last.valid_until)})
-    with_authority = [r for r in in_time if giver_has_authority(r, authority)]
-    if not with_authority:
+    counting = [r for r in in_time if giver_counts(r, authority, needs_authority=purpose.needs_parental_authority)]
+    if not counting and not purpose.needs_parental_authority:
+        return _no("giver_gone", _("The person who gave it is no longer one of the case's callers."))
+    if not counting:
         return _no("no_authority", _("The consent was given by someone who, as the case now records, has no "
                                      "parental authority or whose authority is unknown."))
-    relied_on = [r for r in with_authority if wanted & set(r.categories)]
+    relied_on = [r for r in counting if wanted & set(r.categories)]
     missing = wanted - _covered(relied_on)
     if missing:
         return _no("category_not_covered", _("The consent does not cover: %(missing)s.")
                    % {"missing": ", ".join(category_labels(missing))})
-    if settings.CONSENT_BOTH_PARENTS:
+    # Both parents decide together about their child's data; each decides alone about their own.
+    if settings.CONSENT_BOTH_PARENTS and purpose.needs_parental_authority:
         holders = {giver for giver, now in authority.items() if now == Authority.YES}
         without = {holder for holder in holders if not wanted <= _covered(r for r in relied_on if r.giver_id == holder)}
         if without:
@@ -110,9 +114,10 @@ def _decide(
 
 def consented_categories(*, case: Case, purpose: Purpose, recipient_code: str, at: datetime | None = None) -> set[str]:
     """The data categories that the consents standing now cover together, counting only givers
-    with parental authority as the case now records it (what the gate would let out)."""
+    whose consent counts as the case now records them (what the gate would let out)."""
     records = ConsentRecord.objects.filter(case=case, purpose=purpose, recipient_code=recipient_code)
-    return _covered_now(records, authority_now(case), at=at or timezone.now())
+    return _covered_now(records, authority_now(case), at=at or timezone.now(),
+                        needs_authority=purpose.needs_parental_authority)
 
 
 def recipients_cleared(
@@ -134,19 +139,23 @@ def recipients_cleared(
     authority = authority_now(case)
     cleared = set()
     for code in codes:
-        covered = _covered_now([r for r in records if r.recipient_code == code], authority, at=at)
-        if covered and _decide(records, authority, purpose=purpose, recipient_code=code, wanted=covered, at=at).allowed:
+        covered = _covered_now([r for r in records if r.recipient_code == code], authority, at=at,
+                               needs_authority=purpose.needs_parental_authority)
+        if covered and gate_decide(records, authority, purpose=purpose, recipient_code=code, wanted=covered,
+                                   at=at).allowed:
             cleared.add(code)
     return cleared
 
 
-def _covered_now(records: Iterable[ConsentRecord], authority: dict[int, str], *, at: datetime) -> set[str]:
-    """What the consents standing at `at` cover together, counting only givers with authority now
-    (a giver who left the case counts as unknown)."""
+def _covered_now(
+    records: Iterable[ConsentRecord], authority: dict[int, str], *, at: datetime, needs_authority: bool
+) -> set[str]:
+    """What the consents standing at `at` cover together, counting only givers whose consent counts
+    now (giver_counts: a giver who left the case never does)."""
     return _covered(
         r for r in records
         if r.given_at <= at < r.valid_until and (r.withdrawn_at is None or r.withdrawn_at > at)
-        and giver_has_authority(r, authority)
+        and giver_counts(r, authority, needs_authority=needs_authority)
     )
 
 
@@ -185,7 +194,14 @@ def consent_give(
     categories = sorted(set(categories))
     if not categories or not set(categories) <= set(DataCategory.values):
         raise ValidationError(_("Choose which kinds of data the consent covers."), code="categories")
-    if giver_authority == Authority.NO:
+    beyond = purpose.categories_beyond(categories)
+    if beyond:
+        raise ValidationError(
+            _("The purpose “%(purpose)s” covers only: %(allowed)s.")
+            % {"purpose": purpose, "allowed": ", ".join(category_labels(purpose.category_codes))},
+            code="categories_purpose",
+        )
+    if giver_authority == Authority.NO and purpose.needs_parental_authority:
         raise ValidationError(
             _("%(name)s has no parental authority and cannot give a valid consent for the child.")
             % {"name": giver_name},

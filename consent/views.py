@@ -1,4 +1,5 @@
-"""Recording and withdrawing consent on a case, the recipients' tasks, the parent's overview."""
+"""Recording and withdrawing consent on a case, the recipients' tasks, the parent's overview, and
+the team lead's export of the parent panel's contact list."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseflow.access import case_for, require_permission
-from caseflow.audit import access_record
+from caseflow.access import LEAD_TEAM, case_for, require_permission
+from caseflow.audit import access_record, access_record_cases
 from caseflow.models import AccessAction, Case
 from caseflow.parties import case_parties
 from caseflow.request_input import plain_text
-from consent import selectors, services
+from consent import panel, selectors, services
 from consent.forms import ConsentGiveForm, WithdrawForm
 from consent.models import ConsentRecord, RecipientNotice
 
@@ -25,8 +27,14 @@ VIEW = "consent.view_consentrecord"
 
 def consent_panel_context(request: HttpRequest, case: Case) -> dict:
     """The case page's consent panel (registered in apps.py)."""
-    records = selectors.consent_records(case)
-    return {"cells": selectors.consent_matrix(case, records), "notices": selectors.open_notices(case)}
+    records, active = selectors.consent_records(case), selectors.active_purposes()
+    return {
+        "cells": selectors.consent_matrix(case, records, active),
+        "notices": selectors.open_notices(case),
+        # Offered at the end of a call; the consent form opens with the panel's purpose and recipient.
+        "panel_offer": {"doel": panel.PANEL_PURPOSE, "ontvanger": panel.PANEL}
+        if any(purpose.code == panel.PANEL_PURPOSE for purpose in active) else None,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,3 +104,21 @@ def parent_overview(request: HttpRequest, reference: str) -> HttpResponse:
         "shared": selectors.shared_with(case),
     }
     return render(request, "consent/overview.html", context)
+
+
+PANEL_EXPORT_LOGGED_AS = "ouderpanel contact list"
+
+
+@require_http_methods(["GET", "POST"])
+def panel_export(request: HttpRequest) -> HttpResponse:
+    """The parent panel's contact list for the team lead: a page with a button, and the CSV on POST
+    (it lets personal data leave, so never on a link that a browser may open ahead)."""
+    require_permission(request, LEAD_TEAM)
+    if request.method == "GET":
+        return render(request, "consent/panel_export.html", {"recipient": dict(panel.panel_recipients())[panel.PANEL]})
+    export = panel.panel_export(by=request.user)
+    access_record(request, AccessAction.EXPORT, what=PANEL_EXPORT_LOGGED_AS)
+    access_record_cases(request, AccessAction.EXPORT, export.case_ids, what=PANEL_EXPORT_LOGGED_AS)
+    response = HttpResponse(export.content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ouderpanel-{timezone.localdate()}.csv"'
+    return response

@@ -14,16 +14,22 @@ class IntakeConfig(AppConfig):
         from caseflow.parties import register_case_parties
         from intake import panels, team
         from intake.demo import demo_cases_seed
+        from intake.demo_inbox import demo_inbox_seed
         from intake.inbox import registry as inbox_registry
 
         panels.register()
         team.register()
         _register_personal_data()
         inbox_registry.register()
-        register_case_parties(_case_parties)
+        register_case_parties(_case_parties, _people_of_cases)
         register_demo_seeder(
             "intake", lambda count: f"{count} cases with {demo_cases_seed(count=count)} calls", order=10
         )
+        register_demo_seeder("inbox", lambda count: f"{demo_inbox_seed(cases=count)} inbox messages", order=50)
+
+
+# In the order of caseflow.parties.Party's fields.
+PARTY_FIELDS = ("pk", "name", "parental_authority", "phone", "email")
 
 
 def _case_parties(case):
@@ -31,8 +37,18 @@ def _case_parties(case):
     from intake.models import Caller, Child
 
     child = Child.objects.filter(case=case).values_list("first_name", flat=True).first() or ""
-    callers = Caller.objects.filter(case=case).values_list("pk", "name", "parental_authority", "phone")
+    callers = Caller.objects.filter(case=case).values_list(*PARTY_FIELDS)
     return CaseParties(child, tuple(Party(*caller) for caller in callers))
+
+
+def _people_of_cases(case_ids):
+    from caseflow.parties import Party
+    from intake.models import Caller
+
+    people = {}
+    for case_id, *caller in Caller.objects.filter(case_id__in=case_ids).values_list("case_id", *PARTY_FIELDS):
+        people.setdefault(case_id, []).append(Party(*caller))
+    return {case_id: tuple(found) for case_id, found in people.items()}
 
 
 def _register_personal_data() -> None:

@@ -107,6 +107,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "consent:overview": CASE_WORK,
     "consent:withdraw": CASE_WORK,
     "consent:notice_done": CASE_WORK_POST,
+    "consent:panel_export": TEAM_LEAD,  # the page; the CSV itself is its POST (tests/consent/test_parent_panel.py)
     # The team lead's pages.
     "team_dashboard": TEAM_LEAD,
     "team_queue": TEAM_LEAD,
