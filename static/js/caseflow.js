@@ -36,6 +36,7 @@
     var status = form.querySelector("[data-autosave-status]");
     var lastSent = new URLSearchParams(new FormData(form)).toString();
     var timer = null;
+    var stopped = false;
 
     function changed() {
       var now = new URLSearchParams(new FormData(form)).toString();
@@ -53,6 +54,8 @@
         headers: { "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value },
       })
         .then(function (response) {
+          // 410: the case was anonymised; the server says why, and no later save will be kept.
+          if (response.status === 410) return response.text().then(refusedForGood);
           if (!response.ok) throw new Error(response.status);
           return response.text();
         })
@@ -63,18 +66,26 @@
         });
     }
 
+    function refusedForGood(text) {
+      stopped = true;
+      if (status) status.textContent = text;
+      return "";
+    }
+
     form.addEventListener("input", function () {
+      if (stopped) return;
       clearTimeout(timer);
       timer = setTimeout(send, 800);
     });
     form.addEventListener("change", function () {
+      if (stopped) return;
       clearTimeout(timer);
       timer = setTimeout(send, 300);
     });
     form.addEventListener("submit", function () { clearTimeout(timer); });
     // Leaving the page: a beacon survives the unload where fetch may not.
     window.addEventListener("pagehide", function () {
-      if (changed() !== null) navigator.sendBeacon(url, new FormData(form));
+      if (!stopped && changed() !== null) navigator.sendBeacon(url, new FormData(form));
     });
   }
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from caseflow import roles
+from caseflow.privacy import case_anonymise
 from intake.models import Call, CallDraft
 from tests.factories import UserFactory, case_with_call
 
@@ -126,3 +127,24 @@ def test_a_half_typed_call_is_offered_back_and_never_mixed_into_a_new_one(page: 
     assert names == ["Henk Draftman", "Piet de Boer"]
     page.reload()
     expect(page.get_by_test_id("draft-offer")).to_contain_text("(Henk Draftman)")
+
+
+def test_a_call_form_left_open_on_a_case_that_is_anonymised_says_so_and_stops_saving(
+    page: Page, transactional_db, sign_in
+):
+    advisor = UserFactory(username="cor", first_name="Cor", role=roles.ADVISOR)
+    case = case_with_call(advisor)
+    sign_in(advisor)
+    page.goto(case.get_absolute_url())
+    page.get_by_test_id("add-call").click()
+
+    case_anonymise(case=case, by=None, why="retention")
+    page.get_by_label("Aantekeningen").fill("Moeder belt terug over de school.")
+
+    # The server's reason, not "check your connection", and no draft of the parent's words.
+    status = page.locator("[data-autosave-status]")
+    expect(status).to_contain_text("geanonimiseerd")
+    page.get_by_label("Aantekeningen").fill("Nog een zin.")
+    page.wait_for_timeout(1500)
+    expect(status).to_contain_text("geanonimiseerd")
+    assert not CallDraft.objects.filter(author=advisor).exists()
