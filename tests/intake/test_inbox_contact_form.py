@@ -155,3 +155,34 @@ def test_with_the_csrf_token_of_the_page_the_form_is_sent():
 
     assert response.status_code == 302
     assert InboxMessage.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_at_the_same_moment_cannot_both_take_the_last_place(settings, monkeypatch):
+    import time
+
+    from django.core.exceptions import ValidationError
+
+    from intake.inbox import services
+    from tests.intake.test_concurrency import at_once
+
+    settings.CONTACT_FORM_SENDS_PER_HOUR = 2
+    counted = ContactFormSends.save
+
+    def slowly_counted(self, *args, **kwargs):
+        time.sleep(0.3)  # both have read the counter by now, unless the first one's read locked it
+        counted(self, *args, **kwargs)
+
+    monkeypatch.setattr(ContactFormSends, "save", slowly_counted)
+
+    def send_form():
+        return services.inbox_form_receive(sender_address="203.0.113.7", name="Fatima", phone="+31612345678",
+                                           question="Bel mij terug")  # fmt: skip
+
+    send_form()  # the hour's counter exists: the two below both find it, neither waits to create it
+    outcomes = at_once(send_form, send_form)
+
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ValidationError)]
+    assert len(refused) == 1 and refused[0].code == "rate_limited", outcomes
+    assert InboxMessage.objects.count() == 2
