@@ -329,3 +329,13 @@ def test_the_menu_leads_advisors_to_the_inbox(advisor_client, administrator_clie
 
     assert link in advisor_client.get(reverse("start")).content.decode()
     assert link not in administrator_client.get(reverse("start")).content.decode()
+
+
+def test_a_refused_form_starts_the_page_with_the_error_summary_linking_its_field(advisor_client):
+    message = form_message(child_first_name="")
+
+    page = convert(advisor_client, message, target="new", child_first_name="").content.decode()
+
+    summary = page[page.index("data-error-summary") : page.index("</section>")]
+    assert f'href="#id_bericht-{message.pk}-child_first_name"' in summary
+    assert "Voornaam van het kind (nieuwe zaak): Dit is nodig voor een nieuwe zaak." in summary
