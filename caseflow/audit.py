@@ -14,14 +14,19 @@ computed here by comparing each history row with the one before it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from caseflow.models import AccessAction, AccessLog, Case
+from caseflow.page_names import NAMED_PAGES, PAGE_NAMES
 from caseflow.privacy import personal_data
 
 _NOT_SHOWN = {"id", "version", "search_name", "form_token"}
@@ -52,10 +57,10 @@ def access_record_search(request: HttpRequest, case_ids: Iterable[int], *, how: 
     every search is in the log. `how` says what was searched by ("phone", "name"), never
     what was typed: that is a name or a number."""
     case_ids = list(case_ids)
-    what = f"search by {how}"
-    access_record_cases(request, AccessAction.SEARCH, case_ids, what=what)
-    if not case_ids:
-        _note(request, None, AccessAction.SEARCH, f"{what}: nothing found")
+    if case_ids:  # how many it showed: one case looked up differs from a list of forty
+        access_record_cases(request, AccessAction.SEARCH, case_ids, what=f"search by {how}: {len(case_ids)} found")
+    else:
+        _note(request, None, AccessAction.SEARCH, f"search by {how}: nothing found")
 
 
 def _note(request: HttpRequest, case_id: int | None, action: str, what: str) -> None:
@@ -92,6 +97,102 @@ class AccessLogMiddleware:
         return response
 
 
+# --- How a row reads ------------------------------------------------------------------------
+#
+# A row keeps the page as code (a URL name, "search by phone: 1 found"): the log is filtered and
+# exported by it, and rows outlive a change of wording. The pages that show the log say it in
+# words; a code that has no words yet is shown as it is, never hidden.
+
+_SEARCH = re.compile(r"search by (?P<how>.+?)(?:: (?:(?P<found>\d+) found|(?P<none>nothing found)))?")
+_SEARCHED_BY = {
+    "phone": gettext_lazy("searched by phone number"),
+    "name": gettext_lazy("searched by name"),
+    "reference": gettext_lazy("searched by case number"),
+}
+_ADMIN_PAGE = re.compile(r"admin (?P<model>\w+) (?P<page>page|history|list)")
+_REFERRAL_PACKAGE = re.compile(r"referral package (?P<loket>[\w-]+)")
+_FIGURES = re.compile(r"figures:(?P<key>[\w-]+):(?P<weeks>\d+)w")
+
+
+@dataclass(frozen=True)
+class AccessWords:
+    action: str  # "bekeken", "gezocht op telefoonnummer"
+    page: str  # "zaak", "1 zaak"; empty when the action says it all
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.page}" if self.page else self.action
+
+
+def access_words(action: str, what: str) -> AccessWords:
+    """What a row of the access log says, in the user's language."""
+    searched = _SEARCH.fullmatch(what) if action == AccessAction.SEARCH else None
+    if searched:
+        return _search_words(searched)
+    action_label = str(dict(AccessAction.choices).get(action, action))
+    return AccessWords(action_label, page_name(what) or what)
+
+
+def _search_words(searched: re.Match) -> AccessWords:
+    how = searched["how"]
+    admin_list = _ADMIN_PAGE.fullmatch(how)
+    if admin_list:
+        model = _model_named(admin_list["model"])
+        models = model._meta.verbose_name_plural if model else admin_list["model"]
+        searched_by = _("searched in the management site (%(models)s)") % {"models": models}
+    else:
+        searched_by = _SEARCHED_BY.get(how, AccessAction.SEARCH.label)
+    if searched["none"]:
+        found = _("nothing found")
+    elif searched["found"]:
+        count = int(searched["found"])
+        found = ngettext("%(count)d case", "%(count)d cases", count) % {"count": count}
+    else:  # written before searches counted what they found
+        found = ""
+    return AccessWords(str(searched_by), found)
+
+
+def page_name(what: str) -> str | None:
+    """The page or export a row names, in words; None if it has none."""
+    named = NAMED_PAGES.get(what) or PAGE_NAMES.get(what)
+    if named:
+        return str(named)
+    for pattern, words in (
+        (_ADMIN_PAGE, _admin_page_name),
+        (_REFERRAL_PACKAGE, lambda found: _("referral package %(loket)s") % {"loket": found["loket"]}),
+        (_FIGURES, _figures_name),
+    ):
+        found = pattern.fullmatch(what)
+        if found:
+            return str(words(found))
+    return None
+
+
+def _model_named(model_name: str):
+    return next((model for model in apps.get_models() if model._meta.model_name == model_name), None)
+
+
+def _admin_page_name(found: re.Match) -> str:
+    model = _model_named(found["model"])
+    if model is None:
+        return _("management site")
+    if found["page"] == "list":
+        return _("management site: list of %(models)s") % {"models": model._meta.verbose_name_plural}
+    if found["page"] == "history":
+        return _("management site: history of %(model)s") % {"model": model._meta.verbose_name}
+    return _("management site: %(model)s") % {"model": model._meta.verbose_name}
+
+
+def _figures_name(found: re.Match) -> str:
+    from caseflow.team import series  # the figures' registry; imported here, it imports the models
+
+    figure = series(found["key"])
+    title = figure.title if figure else found["key"]
+    weeks = int(found["weeks"])
+    return ngettext("figures: %(title)s, %(weeks)d week", "figures: %(title)s, %(weeks)d weeks", weeks) % {
+        "title": title, "weeks": weeks,
+    }  # fmt: skip
+
+
 # "Who looked": views of a case by the same person, with the same action, within this time of
 # the latest of them are one line ("Jan Jansen — 3× bekeken, 10:02–10:05").
 REPEATED_VIEWS_WITHIN = timedelta(minutes=5)
@@ -104,10 +205,20 @@ _VIEWER_ROWS_READ = 200
 class ViewerLine:
     user: object
     action: str
-    label: str  # the action as the page says it ("bekeken")
     count: int
     first: datetime
     last: datetime
+    said: list[AccessWords]  # each row's words, newest first
+
+    @property
+    def label(self) -> str:
+        """The rows' words as one, oldest first, each page once: "bekeken: zaak, gegevens van het kind"."""
+        pages: dict[str, list[str]] = {}
+        for words in reversed(self.said):
+            listed = pages.setdefault(words.action, [])
+            if words.page and words.page not in listed:
+                listed.append(words.page)
+        return "; ".join(str(AccessWords(action, ", ".join(listed))) for action, listed in pages.items())
 
 
 def case_viewers(case: Case, *, limit: int = 10) -> list[ViewerLine]:
@@ -119,16 +230,17 @@ def case_viewers(case: Case, *, limit: int = 10) -> list[ViewerLine]:
 def viewer_lines(rows: Iterable[AccessLog]) -> list[ViewerLine]:
     """`rows` newest first, as lines: a row joins the line of the same user and action while it
     is within REPEATED_VIEWS_WITHIN of that line's latest row."""
-    labels = dict(AccessAction.choices)
     lines: list[ViewerLine] = []
     current: dict[tuple[int, str], ViewerLine] = {}
     for row in rows:
         key = (row.user_id, row.action)
         line = current.get(key)
+        words = access_words(row.action, row.what)
         if line is not None and line.last - row.at <= REPEATED_VIEWS_WITHIN:
             line.count, line.first = line.count + 1, row.at
+            line.said.append(words)
             continue
-        current[key] = ViewerLine(row.user, row.action, str(labels.get(row.action, row.action)), 1, row.at, row.at)
+        current[key] = ViewerLine(row.user, row.action, 1, row.at, row.at, [words])
         lines.append(current[key])
     return lines
 

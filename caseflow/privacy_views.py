@@ -59,7 +59,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries.qs.order_by("-at", "-id"), ACCESS_LOG_PAGE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
-    context = {"filter": entries, "page": page, "entries": list(page.object_list), "query": query.urlencode()}
+    rows = [(entry, audit.access_words(entry.action, entry.what)) for entry in page.object_list]
+    context = {"filter": entries, "page": page, "rows": rows, "query": query.urlencode()}
     return render(request, "caseflow/audit/access_log.html", context)
 
 

@@ -45,7 +45,7 @@ def test_a_search_logs_the_case_it_showed_and_never_what_was_typed(advisor_clien
     case = case_with_call(advisor, caller_name="Piet Jansen", phone="+31612345678")
     year = timezone.localtime(case.opened_at).year  # the reference's year: this year, whichever that is
     advisor_client.get(reverse("intake:search"), {"q": query.format(year=year)})
-    assert _entries(advisor, "search") == [(case.reference, f"search by {how}")]
+    assert _entries(advisor, "search") == [(case.reference, f"search by {how}: 1 found")]
 
 
 def test_a_search_logs_one_row_per_case_shown_on_the_call_screen_too(advisor_client, advisor):
@@ -53,7 +53,7 @@ def test_a_search_logs_one_row_per_case_shown_on_the_call_screen_too(advisor_cli
     case_with_call(advisor, caller_name="Els de Wit")
     page = advisor_client.get(reverse("intake:call_new"), {"q": "jansen"})
     assert page.status_code == 200
-    assert sorted(_entries(advisor, "search")) == sorted((reference, "search by name") for reference in cases)
+    assert sorted(_entries(advisor, "search")) == sorted((reference, "search by name: 3 found") for reference in cases)
 
 
 def test_a_search_that_finds_nothing_is_logged_without_a_case(advisor_client, advisor):
@@ -142,10 +142,10 @@ def test_who_looked_collapses_one_persons_views_within_five_minutes(advisor_clie
     with time_machine.travel(dt.datetime(2026, 3, 12, 10, 30, tzinfo=amsterdam), tick=False):
         lines = _viewer_lines(advisor_client.get(case.get_absolute_url()).content.decode())
     assert lines == [
-        f"12 mrt {advisor} — bekeken, 10:30",
-        "12 mrt Jan Jansen — bekeken, 10:20",
-        "12 mrt Jan Jansen — 3× bekeken, 10:02–10:05",
-        f"12 mrt {other_advisor} — bekeken, 10:04",
+        f"12 mrt {advisor} — bekeken: zaak, 10:30",
+        "12 mrt Jan Jansen — bekeken: zaak, 10:20",
+        "12 mrt Jan Jansen — 3× bekeken: zaak, gegevens van het kind, 10:02–10:05",
+        f"12 mrt {other_advisor} — bekeken: zaak, 10:04",
     ]
 
 
@@ -167,7 +167,7 @@ def test_a_search_in_the_management_sites_case_list_logs_each_case_found_not_the
     case_with_call(advisor, caller_name="Els de Wit")
     page = team_lead_client.get(reverse("admin:caseflow_case_changelist"), {"q": "Jansen"})
     assert page.status_code == 200 and found.reference in page.content.decode()
-    assert _entries(team_lead, "search") == [(found.reference, "search by admin case list")]
+    assert _entries(team_lead, "search") == [(found.reference, "search by admin case list: 1 found")]
     # The list without a search shows no personal data (reference, status, owner, dates): no rows.
     team_lead_client.get(reverse("admin:caseflow_case_changelist"))
     assert AccessLog.objects.filter(user=team_lead).count() == 1
