@@ -49,6 +49,31 @@ def case_figure(key: str) -> CaseFigure | None:
     return _FIGURES.get(key)
 
 
+@dataclass(frozen=True)
+class WorkFigure:
+    """A count of work that is not a case yet (messages in the inbox), with a link to its own list.
+
+    Other apps register it, because caseflow knows nothing of their models; `count` runs one query.
+    """
+
+    key: str
+    label: str
+    order: int
+    count: Callable[[], int]
+    url_name: str
+
+
+_WORK_FIGURES: dict[str, WorkFigure] = {}
+
+
+def register_work_figure(figure: WorkFigure) -> None:
+    _WORK_FIGURES[figure.key] = figure
+
+
+def work_figures() -> list[WorkFigure]:
+    return sorted(_WORK_FIGURES.values(), key=lambda figure: figure.order)
+
+
 # --- Age buckets of open cases ----------------------------------------------------------
 
 
@@ -135,6 +160,7 @@ def dashboard(now: datetime | None = None) -> dict:
             .order_by("at_home_since", "id")[:AT_HOME_SHOWN]
         ),
         "figures": [(figure, open_cases.filter(figure.condition()).count()) for figure in case_figures()],
+        "work": [(figure, figure.count()) for figure in work_figures()],
         "stale_days": settings.TEAM_STALE_DAYS,
     }
 

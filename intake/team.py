@@ -1,4 +1,4 @@
-"""What the intake adds to the team lead's figures: calls per week."""
+"""What the intake adds to the team lead's figures: calls per week, and the messages waiting in the inbox."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.team import Series, per_week, register_series
+from caseflow.team import Series, WorkFigure, per_week, register_series, register_work_figure
+from intake.inbox.selectors import inbox_waiting_count
 from intake.models import Call
 
 
@@ -16,3 +17,4 @@ def _calls_per_week(start: datetime, end: datetime) -> list[tuple[str, float]]:
 
 def register() -> None:
     register_series(Series("calls-per-week", _("Calls per week"), _("calls"), 10, _calls_per_week))
+    register_work_figure(WorkFigure("inbox", _("Messages waiting in the inbox"), 10, inbox_waiting_count, "inbox:inbox"))

@@ -339,3 +339,17 @@ def test_a_refused_form_starts_the_page_with_the_error_summary_linking_its_field
     summary = page[page.index("data-error-summary") : page.index("</section>")]
     assert f'href="#id_bericht-{message.pk}-child_first_name"' in summary
     assert "Voornaam van het kind (nieuwe zaak): Dit is nodig voor een nieuwe zaak." in summary
+
+
+def test_the_team_leads_dashboard_counts_the_waiting_messages_and_links_to_the_inbox(team_lead_client, advisor_client):
+    form_message()
+    voicemail_message(FRIDAY_EVENING + dt.timedelta(hours=1))
+    convert(advisor_client, form_message(FRIDAY_EVENING + dt.timedelta(hours=2), phone="06-87654321"))
+
+    page = team_lead_client.get(reverse("team_dashboard")).content.decode()
+
+    figure = re.search(r'<a href="([^"]*)" data-testid="figure-inbox">([^<]*)</a>: (\d+)', page)
+    assert figure, "the dashboard has no inbox figure"
+    assert figure[1] == INBOX
+    assert figure[2] == "Berichten in de inbox"
+    assert int(figure[3]) == 2  # the handled one is not waiting
