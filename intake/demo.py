@@ -24,7 +24,9 @@ from faker import Faker
 from caseflow import roles
 from caseflow.history import writes_keeping_history_otherwise
 from caseflow.models import AtHome, Case, CaseReferenceCounter, CaseStatus, CloseReason, Topic
-from intake.models import Call, Caller, Channel, Child, Relation, SchoolType, StepTaken, YesNoUnknown
+from intake.models import (
+    Call, Caller, Channel, Child, ParentQuestion, Relation, SchoolType, StepTaken, YesNoUnknown,
+)
 from intake.normalise import search_key
 
 CHUNK = 2_000
@@ -58,6 +60,11 @@ _ADVICE = [
     "Het Juiste Loket vragen wie verantwoordelijk is voor zorg op school.",
 ]
 _NEXT_STEPS = ["Ouder belt school", "Wij bellen terug na het gesprek", "Ouder neemt contact op met SWV", ""]
+# How many things a parent asks for on one call (none, one, two), and how often each
+# (ParentQuestion's order: information, rights and duties, mediation, complaint or signal,
+# unequal treatment, right to education, funding of care).
+_QUESTIONS_ASKED = [25, 60, 15]
+_QUESTION_WEIGHTS = [34, 18, 22, 10, 4, 5, 7]
 _SCHOOL_NAMES = ["De Regenboog", "Het Baken", "De Wegwijzer", "Sint Jozef", "De Vlinder", "Het Lyceum",
                  "Montessorischool", "De Klimop", "Het College", "De Horizon"]
 _SWVS = ["SWV PO Amsterdam", "SWV VO Utrecht", "SWV Rijnmond", "SWV Eindhoven", "SWV Groningen", "SWV Haaglanden"]
@@ -220,8 +227,8 @@ def _in_office_hours(rng: random.Random, moment: dt.datetime) -> dt.datetime:
 _AREA_CODES = ["10", "13", "20", "24", "26", "30", "33", "40", "43", "50", "53", "70", "72", "76"]
 
 
-def _phone(rng: random.Random, *, landline: bool = False) -> str:
-    """A valid Dutch number in E.164: +316xxxxxxxx, or a landline +31AAxxxxxxx."""
+def random_phone(rng: random.Random, *, landline: bool = False) -> str:
+    """A valid Dutch number in E.164: +316xxxxxxxx, or a landline +31AAxxxxxxx (also for the inbox's demo)."""
     if landline:
         return f"+31{rng.choice(_AREA_CODES)}{rng.randrange(2_000_000, 10_000_000)}"
     return f"+316{rng.choice(_MOBILE_PREFIXES)}{rng.randrange(1_000_000, 10_000_000)}"
@@ -233,8 +240,8 @@ def _caller_and_child(rng, pools: _Pools, chunk: _Chunk, case: Case, opened_at) 
         name = f"{rng.choice(pools.first_names)} {family_name}"
         caller = Caller(
             # search_name as save() would set it: bulk_create does not call save().
-            case=case, name=name, search_name=search_key(name), phone=_phone(rng, landline=rng.random() < 0.1),
-            phone_alt=_phone(rng, landline=rng.random() < 0.7) if rng.random() < 0.15 else "",
+            case=case, name=name, search_name=search_key(name), phone=random_phone(rng, landline=rng.random() < 0.1),
+            phone_alt=random_phone(rng, landline=rng.random() < 0.7) if rng.random() < 0.15 else "",
             email=f"{search_key(name).replace(' ', '.')}@example.nl" if rng.random() < 0.5 else "",
             relation=Relation.MOTHER if number == 0 else Relation.FATHER,
             parental_authority=rng.choice([YesNoUnknown.YES] * 4 + [YesNoUnknown.UNKNOWN, YesNoUnknown.NO]),
@@ -265,6 +272,7 @@ def _call(rng, pools: _Pools, chunk: _Chunk, case: Case, moment, advisor, topics
     call = Call(
         case=case, advisor=advisor, started_at=moment, duration_minutes=rng.randint(4, 35),
         channel=rng.choices(list(Channel), [80, 10, 6, 4])[0],
+        questions=_questions(rng),
         steps_taken=rng.sample(StepTaken.values, k=rng.randint(0, 3)),
         conflict=rng.choice(list(YesNoUnknown)), disagrees_with_advice=rng.random() < 0.3,
         at_home=at_home,
@@ -276,6 +284,14 @@ def _call(rng, pools: _Pools, chunk: _Chunk, case: Case, moment, advisor, topics
     chunk.calls.append(call)
     chunk.call_topics.append((call, topics[:1] if rng.random() < 0.7 else topics))
     return call
+
+
+def _questions(rng: random.Random) -> list[str]:
+    """What the parent asks for: mostly one thing, now and then two; on some calls the advisor
+    ticks nothing (a short call back about how it went)."""
+    asked = rng.choices([0, 1, 2], _QUESTIONS_ASKED)[0]
+    chosen = {rng.choices(ParentQuestion.values, _QUESTION_WEIGHTS)[0] for _ in range(asked)}
+    return [code for code in ParentQuestion.values if code in chosen]  # in the form's order
 
 
 @writes_keeping_history_otherwise("the demo seeder writes every history row itself")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from caseflow import services
 from caseflow.demo import demo_data_seed
 from caseflow.models import Case, CaseReferenceCounter, CaseStatus
-from intake.models import Call, Caller, Child
+from intake.models import Call, Caller, Child, ParentQuestion
 from intake.selectors import case_search
 
 SEEDED = 30
@@ -124,3 +124,11 @@ def test_demo_data_is_refused_without_debug(db):
     with pytest.raises(CommandError):
         _seed("--cases", "5")
     assert not Case.objects.exists()
+
+
+def test_most_calls_say_what_the_parent_asks_for_in_the_forms_codes(seeded):
+    asked = list(Call.objects.values_list("questions", flat=True))
+    with_questions = [codes for codes in asked if codes]
+    assert len(asked) / 2 < len(with_questions) < len(asked)  # a short call back may tick nothing
+    assert all(set(codes) <= set(ParentQuestion.values) and len(set(codes)) == len(codes) for codes in asked)
+    assert any(len(codes) > 1 for codes in asked)  # a parent often asks two things
