@@ -145,6 +145,11 @@ def test_a_post_without_the_csrf_token_is_refused_and_nothing_is_stored():
 
     assert response.status_code == 403
     assert InboxMessage.objects.count() == 0
+    # In Dutch, saying what to do; not Django's English page about CSRF.
+    page = response.content.decode()
+    assert "Het formulier kon niet worden verstuurd" in page
+    assert "laad de pagina opnieuw en verstuur het formulier nog eens" in page
+    assert "verification failed" not in page and "Forbidden" not in page
 
 
 def test_with_the_csrf_token_of_the_page_the_form_is_sent():
