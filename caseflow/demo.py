@@ -8,7 +8,9 @@ its AppConfig.ready(), so caseflow does not import them.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,8 +18,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import QuerySet
 
 from caseflow import roles
+from caseflow.history import writes_keeping_history_otherwise
+from caseflow.models import Case
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,60 @@ def register_demo_seeder(name: str, seeder: DemoSeeder, *, order: int = 50) -> N
 
 
 def demo_data_seed(*, cases: int) -> list[str]:
-    """Run every registered seeder; refused unless DEBUG is on, like the accounts."""
+    """Run every registered seeder; refused unless DEBUG is on, like the accounts. Each line says
+    what a seeder made and how long it took."""
     if not settings.DEBUG:
         raise ImproperlyConfigured("Demo data is only made with DEBUG on.")
-    return [seeder(cases) for _, seeder in sorted(_SEEDERS.values(), key=lambda entry: entry[0])]
+    lines = []
+    for _, seeder in sorted(_SEEDERS.values(), key=lambda entry: entry[0]):
+        started = time.monotonic()
+        made = seeder(cases)
+        lines.append(f"{made} in {time.monotonic() - started:.0f} s")
+    return lines
+
+
+# --- Helpers for the seeders -------------------------------------------------------------
+
+
+def demo_newest_cases(count: int) -> QuerySet[Case]:
+    """The `count` cases made last: those the intake seeder has just added, which the seeders
+    after it fill (or every case, to top up a database seeded before they existed)."""
+    pks = Case.objects.order_by("-pk").values_list("pk", flat=True)
+    first = pks[count - 1 : count].first() if count > 0 else None
+    if first is None:  # fewer cases than that: all of them
+        return Case.objects.all() if count > 0 else Case.objects.none()
+    return Case.objects.filter(pk__gte=first)
+
+
+def demo_rows_insert(model, rows: list, *, batch_size: int = 1_000) -> None:
+    """Insert demo rows as they are now, with the history their saves would have left.
+
+    Every row gets a "+" history row at `_history_date` by `_history_user`. A row that changed
+    after it was made carries `_demo_as_made = (moment, user, {field: value then})`: its "+"
+    row then shows those values at that moment by that user (None: the system), and a "~" row
+    shows it as it is now.
+    """
+    changed = [row for row in rows if getattr(row, "_demo_as_made", None)]
+    with writes_keeping_history_otherwise("the demo seeders write every history row themselves"):
+        model.objects.bulk_create(rows, batch_size=batch_size)
+        with _as_made(changed):
+            model.history.bulk_history_create(rows, batch_size=batch_size)
+        model.history.bulk_history_create(changed, batch_size=batch_size, update=True)
+
+
+@contextmanager
+def _as_made(rows: list) -> Iterator[None]:
+    """The rows as they were made, for the length of the block."""
+    present = []
+    for row in rows:
+        moment, user, values = row._demo_as_made
+        names = [*values, "_history_date", "_history_user"]
+        present.append({name: getattr(row, name) for name in names})
+        for name, value in {**values, "_history_date": moment, "_history_user": user}.items():
+            setattr(row, name, value)
+    try:
+        yield
+    finally:
+        for row, values in zip(rows, present, strict=True):
+            for name, value in values.items():
+                setattr(row, name, value)

@@ -11,8 +11,10 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent")
 
     def ready(self) -> None:
+        from caseflow.demo import register_demo_seeder
         from caseflow.panels import CasePanel, register_case_panel
         from consent import team
+        from consent.demo import demo_consents_seed
         from consent.panel import panel_recipients
         from consent.purposes import purposes_load
         from consent.recipients import register_recipients
@@ -24,6 +26,8 @@ class ConsentConfig(AppConfig):
         register_recipients("helpline", _helpline)
         register_recipients("panel", panel_recipients)
         register_case_panel(CasePanel("consent", "main", 7, "consent/panel.html", consent_panel_context))
+        # After the referrals (30), whose consents it counts in the share per case.
+        register_demo_seeder("consent", lambda count: f"{demo_consents_seed(cases=count)} more consents", order=40)
 
 
 def _helpline() -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ class IntakeConfig(AppConfig):
         from caseflow.parties import register_case_parties
         from intake import panels, team
         from intake.demo import demo_cases_seed
+        from intake.demo_inbox import demo_inbox_seed
         from intake.inbox import registry as inbox_registry
 
         panels.register()
@@ -24,6 +25,7 @@ class IntakeConfig(AppConfig):
         register_demo_seeder(
             "intake", lambda count: f"{count} cases with {demo_cases_seed(count=count)} calls", order=10
         )
+        register_demo_seeder("inbox", lambda count: f"{demo_inbox_seed(cases=count)} inbox messages", order=50)
 
 
 # In the order of caseflow.parties.Party's fields.

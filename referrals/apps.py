@@ -8,10 +8,12 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
+        from caseflow.demo import register_demo_seeder
         from caseflow.panels import CasePanel, register_case_panel
         from consent.recipients import register_recipients
         from consent.signals import consent_withdrawn
         from referrals import team
+        from referrals.demo import demo_referrals_seed
         from referrals.directory import load_after_migrate
 
         # After every migrate (and after the test runner's flush, which would
@@ -21,6 +23,9 @@ class ReferralsConfig(AppConfig):
         _register_personal_data()
         consent_withdrawn.connect(_stop_waiting_referrals, dispatch_uid="referrals.stop_waiting")
         register_recipients("lokets", _lokets)
+        # After the cases (intake, 10), before the other consents (consent, 40): it makes the
+        # consents its referrals to the onderwijsconsulenten needed.
+        register_demo_seeder("referrals", lambda count: f"{demo_referrals_seed(cases=count)} referrals", order=30)
         from referrals.views import advice_panel_context
 
         register_case_panel(

@@ -23,7 +23,8 @@ class Command(BaseCommand):
             if cases > 0 and not (if_empty and Case.objects.exists()):
                 started = time.monotonic()
                 for line in demo_data_seed(cases=cases):
-                    self.stdout.write(f"{line} in {time.monotonic() - started:.0f} s")
+                    self.stdout.write(line)
+                self.stdout.write(f"Seeded in {time.monotonic() - started:.0f} s")
         except ImproperlyConfigured as error:
             raise CommandError(f"{error} Set CASEFLOW_ENV=development DEBUG=true (make run does).") from None
 
