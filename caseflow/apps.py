@@ -20,16 +20,21 @@ class CaseflowConfig(AppConfig):
 
 
 def _register_personal_data() -> None:
+    from caseflow.dates import moment_text
     from caseflow.models import Callback, Case
     from caseflow.privacy import PersonalData, register_personal_data
 
     free_text = {"summary": "", "close_note": "", "flag_reason": "", "review_question": "", "review_comment": "",
                  "retention_hold_reason": ""}  # fmt: skip
     # The reference and why it was anonymised ("retention", "erasure") name no one.
-    register_personal_data(PersonalData(Case, "id", free_text, _("Case"), kept=("reference", "anonymised_why")))
     register_personal_data(
-        PersonalData(Callback, "case", {"subject": "", "phone": "", "outcome_note": ""}, _("Call-backs"))
-    )
+        PersonalData(Case, "id", free_text, _("Case"), kept=("reference", "anonymised_why"),
+                     named=lambda case: _("case %(reference)s") % {"reference": case.reference})
+    )  # fmt: skip
+    register_personal_data(
+        PersonalData(Callback, "case", {"subject": "", "phone": "", "outcome_note": ""}, _("Call-backs"),
+                     named=lambda callback: _("call-back %(moment)s") % {"moment": moment_text(callback.due_at)})
+    )  # fmt: skip
 
 
 # Imported through its module, and marked not default, so that "caseflow" in

@@ -17,17 +17,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from caseflow.dates import day_text, moment_text
 from caseflow.models import AccessAction, AccessLog, Case
 from caseflow.page_names import NAMED_PAGES, PAGE_NAMES
-from caseflow.privacy import personal_data
+from caseflow.privacy import PersonalData, personal_data
 
 _NOT_SHOWN = {"id", "version", "search_name", "form_token"}
 
@@ -245,11 +246,18 @@ def viewer_lines(rows: Iterable[AccessLog]) -> list[ViewerLine]:
     return lines
 
 
+# --- The change timeline ---------------------------------------------------------------------
+#
+# Every value as a person reads it: Ja/Nee, the labels of codes, the name of what a link points
+# at (a loket's name, a user's full name, "toestemming <doel> voor <ontvanger>"), moments in
+# Dutch in Europe/Amsterdam. Never a database id: a row is named by its registry entry's `named`.
+
+
 @dataclass
 class FieldChange:
     label: str
-    old: object
-    new: object
+    old: str
+    new: str
 
 
 @dataclass
@@ -258,62 +266,142 @@ class Change:
     who: object  # a user, or None for the system
     reason: str
     kind: str  # "+", "~" or "-"
-    what: str  # e.g. "Beller 12"
+    what: str  # e.g. "Beller Fatima el Amrani"
     fields: list[FieldChange]
 
 
-def _compared_fields(history_model) -> list:
-    return [
-        field for field in history_model._meta.concrete_fields
-        if not field.name.startswith("history_") and field.name not in _NOT_SHOWN
-    ]  # fmt: skip
-
-
-def _shown(field, value, users: dict) -> object:
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if field.is_relation and field.related_model is get_user_model():
-        return users.get(value, value)
-    return value
+_EMPTY = (None, "", [], {})
+_NOTHING = "—"
 
 
 def case_timeline(case: Case) -> list[Change]:
-    """Every change to the case and what hangs on it, newest first, with the fields before and after."""
-    rows_per_model = [
-        (entry, list(entry.model.history.filter(**{entry.case_field: case.pk}).select_related("history_user")
-                     .order_by("history_date", "history_id")))
-        for entry in personal_data()
-    ]  # fmt: skip
-    users = _users_named_in(rows_per_model)
-    changes = []
-    for entry, rows in rows_per_model:
-        fields = _compared_fields(entry.model.history.model)
-        before: dict[int, object] = {}
-        for row in rows:
-            previous = before.get(row.id)
-            changed = [
-                FieldChange(str(field.verbose_name), _shown(field, getattr(previous, field.attname), users) if previous
-                            else "—", _shown(field, getattr(row, field.attname), users))
-                for field in fields
-                if previous is None and getattr(row, field.attname) not in (None, "", [], {})
-                or previous is not None and getattr(previous, field.attname) != getattr(row, field.attname)
-            ]  # fmt: skip
-            before[row.id] = row
-            what = f"{str(entry.model._meta.verbose_name).capitalize()} {row.id}"
-            changes.append(Change(row.history_date, row.history_user, row.history_change_reason or "",
-                                  row.history_type, what, changed))  # fmt: skip
+    """Every change to the case and what hangs on it, newest first, with the fields before and after.
+
+    Queries: one per model of the registry, and one per model their rows link to (users, lokets,
+    purposes), however many rows there are."""
+    history = [(entry, _history_rows(entry, case)) for entry in personal_data()]
+    reader = _HistoryReader(history)
+    changes = [change for entry, rows in history for change in _changes(entry, rows, reader)]
     return sorted(changes, key=lambda change: change.when, reverse=True)
 
 
-def _users_named_in(rows_per_model) -> dict[int, object]:
-    """The users that user fields of the rows point at, in one query."""
-    user_model = get_user_model()
-    ids = set()
-    for entry, rows in rows_per_model:
-        user_fields = [f.attname for f in _compared_fields(entry.model.history.model)
-                       if f.is_relation and f.related_model is user_model]  # fmt: skip
-        ids.update(getattr(row, name) for row in rows for name in user_fields)
-    ids.discard(None)
-    return {user.pk: user for user in user_model.objects.filter(pk__in=ids)} if ids else {}
+def _history_rows(entry: PersonalData, case: Case) -> list:
+    rows = entry.model.history.filter(**{entry.case_field: case.pk}).select_related("history_user")
+    return list(rows.order_by("history_date", "history_id"))
+
+
+def _changes(entry: PersonalData, rows: list, reader: _HistoryReader) -> list[Change]:
+    """Each history row compared with the one before it of the same object."""
+    fields = _shown_fields(entry)
+    before: dict[int, object] = {}
+    changes = []
+    for row in rows:
+        previous = before.get(row.id)
+        before[row.id] = row
+        changed = [
+            FieldChange(str(field.verbose_name), reader.value(entry, field, previous) if previous else _NOTHING,
+                        reader.value(entry, field, row))
+            for field in fields
+            if _changed(entry, field, previous, row)
+        ]  # fmt: skip
+        what = capfirst(reader.row_name(entry, row))
+        changes.append(Change(row.history_date, row.history_user, row.history_change_reason or "",
+                              row.history_type, what, changed))  # fmt: skip
+    return changes
+
+
+def _shown_fields(entry: PersonalData) -> list:
+    hidden = _NOT_SHOWN | set(entry.not_in_history)
+    return [
+        field for field in entry.model.history.model._meta.concrete_fields
+        if not field.name.startswith("history_") and field.name not in hidden
+    ]  # fmt: skip
+
+
+def _changed(entry: PersonalData, field, previous, row) -> bool:
+    if previous is not None:
+        return getattr(previous, field.attname) != getattr(row, field.attname)
+    # A new row shows what it was made with, except the link to the case whose history this is.
+    return getattr(row, field.attname) not in _EMPTY and field.name != entry.case_field
+
+
+class _HistoryReader:
+    """Names and labels for the values of a case's history rows, read once for all of them."""
+
+    def __init__(self, history: list[tuple[PersonalData, list]]):
+        self._entries = {entry.model: entry for entry, _ in history}
+        self._linked = self._read_linked(history)
+        for entry, rows in history:
+            self._fill_links(entry, rows)
+        # Rows in the order they were written: an object is named as it was last.
+        self._names = {entry.model: {row.id: self._name(entry, row) for row in rows} for entry, rows in history}
+        self._labels: dict[tuple[type, str], dict] = {}
+
+    def _links(self, entry: PersonalData) -> list:
+        """The entry's links to models outside the case's history (users, lokets, purposes)."""
+        return [field for field in _shown_fields(entry)
+                if field.many_to_one and field.related_model not in self._entries]  # fmt: skip
+
+    def _read_linked(self, history) -> dict[type, dict]:
+        """The objects the rows link to, in one query per model."""
+        wanted: dict[type, set] = {}
+        for entry, rows in history:
+            for field in self._links(entry):
+                wanted.setdefault(field.related_model, set()).update(getattr(row, field.attname) for row in rows)
+        return {model: model._base_manager.in_bulk(ids - {None}) for model, ids in wanted.items() if ids - {None}}
+
+    def _fill_links(self, entry: PersonalData, rows: list) -> None:
+        """Put the linked objects on the rows, so that `named` reads `row.loket` without a query."""
+        for field in self._links(entry):
+            objects = self._linked.get(field.related_model, {})
+            for row in rows:
+                linked = objects.get(getattr(row, field.attname))
+                if linked is not None:
+                    field.set_cached_value(row, linked)
+
+    def _name(self, entry: PersonalData, row) -> str:
+        named = (entry.named(row) if entry.named else "").strip()
+        return named or str(entry.model._meta.verbose_name)
+
+    def row_name(self, entry: PersonalData, row) -> str:
+        return self._names[entry.model][row.id]
+
+    def name_of(self, model: type, pk) -> str:
+        """What a link points at, by name; a row that is gone by its kind, never by its id."""
+        if model in self._names:
+            return self._names[model].get(pk) or str(model._meta.verbose_name)
+        linked = self._linked.get(model, {}).get(pk)
+        return str(linked) if linked is not None else str(model._meta.verbose_name)
+
+    def value(self, entry: PersonalData, field, row) -> str:
+        value = getattr(row, field.attname)
+        if value in _EMPTY:
+            return _NOTHING
+        if field.name in entry.id_lists:
+            return ", ".join(self.name_of(entry.id_lists[field.name], pk) for pk in value)
+        if field.name in entry.labels:
+            labels = self._labels_of(entry, field.name)
+            return ", ".join(str(labels.get(code, code)) for code in (value if isinstance(value, list) else [value]))
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if field.many_to_one:
+            return self.name_of(field.related_model, value)
+        return _plain_value(value)
+
+    def _labels_of(self, entry: PersonalData, name: str) -> dict:
+        key = (entry.model, name)
+        if key not in self._labels:
+            self._labels[key] = entry.labels[name]()
+        return self._labels[key]
+
+
+def _plain_value(value) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return moment_text(value)
+    if isinstance(value, date):
+        return day_text(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)

@@ -147,7 +147,7 @@ class Case(models.Model):
     anonymised_why = models.CharField(_("why anonymised"), max_length=20, blank=True)
     retention_hold_reason = models.CharField(_("kept past retention because"), max_length=300, blank=True)
     # Optimistic lock: every save through the services compares and raises it.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[topics])
     objects = CaseQuerySet.as_manager()

@@ -40,6 +40,18 @@ class PersonalData:
     # name, the wording of a purpose). Every other text field of the model belongs in `blank`:
     # tests/caseflow/test_privacy.py fills each one and checks that anonymising empties it.
     kept: tuple[str, ...] = ()
+    # How the case's history (caseflow.audit) reads a row, so that it shows names, never ids:
+    # `named(row)` says which row it is ("beller Fatima el Amrani", "verwijzing naar ..."), from
+    # a history row whose links to other models (a loket, a purpose, a user) are read already;
+    # without it, the model's verbose name.
+    named: Callable[[models.Model], str] | None = None
+    # Fields of codes whose field has no choices (a JSON list of choice codes, a recipient's
+    # code), with the labels of those codes: `{field: () -> {code: label}}`, asked once per page.
+    labels: dict[str, Callable[[], dict]] = field(default_factory=dict)
+    # JSON lists of the ids of other rows of the case, `{field: model}`: shown by those rows' names.
+    id_lists: dict[str, type[models.Model]] = field(default_factory=dict)
+    # Fields the history leaves out: an id kept beside the name it stands for.
+    not_in_history: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, PersonalData] = {}

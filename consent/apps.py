@@ -39,20 +39,32 @@ def _helpline() -> list[tuple[str, str]]:
 
 def _register_personal_data() -> None:
     from caseflow.privacy import PersonalData, register_personal_data
-    from consent.models import ConsentRecord, Disclosure, RecipientNotice
+    from consent.models import ConsentRecord, DataCategory, Disclosure, RecipientNotice
+    from consent.recipients import recipient_choices
 
+    # How the case's history (caseflow.audit) reads these rows: by purpose and recipient, the
+    # categories and recipients by their names; the giver's caller id and the recipient's code
+    # stand beside the names they are for, the refusal's code beside its text.
+    categories = {"categories": lambda: dict(DataCategory.choices)}
     # The purpose's wording, the recipient (an organisation) and the categories (codes) stay: they
     # show what was agreed to, not who agreed.
     register_personal_data(
         PersonalData(ConsentRecord, "case", {"child_name": "", "giver_name": "", "withdrawal_reason": ""},
-                     _("Consents"), kept=("purpose_text", "recipient_code", "recipient_name", "categories"))
+                     _("Consents"), kept=("purpose_text", "recipient_code", "recipient_name", "categories"),
+                     named=lambda record: _("consent %(purpose)s for %(recipient)s") % {
+                         "purpose": record.purpose.name, "recipient": record.recipient_name},
+                     labels=categories, not_in_history=("giver_id", "recipient_code"))
     )  # fmt: skip
     # No personal data in these rows (what left is kept as a hash, a refusal names no one), but a
     # parent may see them.
     register_personal_data(
         PersonalData(Disclosure, "case", {}, _("Data shared"),
-                     kept=("recipient_code", "categories", "refusal_code", "refusal", "consent_ids", "content_sha256"))
+                     kept=("recipient_code", "categories", "refusal_code", "refusal", "consent_ids", "content_sha256"),
+                     named=lambda disclosure: _("data shared for %(purpose)s") % {"purpose": disclosure.purpose.name},
+                     labels={**categories, "recipient_code": lambda: dict(recipient_choices())},
+                     id_lists={"consent_ids": ConsentRecord}, not_in_history=("refusal_code",))
     )  # fmt: skip
     register_personal_data(
-        PersonalData(RecipientNotice, "case", {}, _("Recipients to inform"), kept=("recipient_name",))
-    )
+        PersonalData(RecipientNotice, "case", {}, _("Recipients to inform"), kept=("recipient_name",),
+                     named=lambda notice: _("task: inform %(recipient)s") % {"recipient": notice.recipient_name})
+    )  # fmt: skip

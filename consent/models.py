@@ -191,7 +191,9 @@ class Disclosure(AppendOnly):
     refusal = models.CharField(_("why refused"), max_length=300, blank=True)
     consent_ids = models.JSONField(_("under consents"), default=list)
     content_sha256 = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("made by")
+    )
     made_at = models.DateTimeField(_("at"), default=timezone.now)
 
     history = HistoricalRecords()
@@ -209,13 +211,14 @@ class Disclosure(AppendOnly):
 class RecipientNotice(models.Model):
     """A task for the advisor: tell a recipient that data it received may no longer be used."""
 
-    consent = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="notices")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="recipient_notices")
+    consent = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="notices",
+                                verbose_name=_("consent"))  # fmt: skip
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="recipient_notices", verbose_name=_("case"))
     recipient_name = models.CharField(_("recipient"), max_length=150)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
+                                related_name="+", verbose_name=_("done by"))
 
     history = HistoricalRecords()
     objects = TrackedQuerySet.as_manager()

@@ -58,11 +58,13 @@ def _register_personal_data() -> None:
         register_personal_data,
         register_retention_sweep,
     )
-    from intake.models import Call, CallDraft, Caller, Child
+    from caseflow.dates import moment_text
+    from intake.models import Call, CallDraft, Caller, Child, ParentQuestion, StepTaken
 
+    # `named`: how the case's history names a row (caseflow.audit); an anonymised one by its kind.
     register_personal_data(
         PersonalData(Caller, "case", {"name": "", "phone": "", "phone_alt": "", "email": "", "search_name": ""},
-                     _("Callers"))
+                     _("Callers"), named=lambda caller: _("caller %(name)s") % {"name": caller.name})
     )  # fmt: skip
     # Kept for the statistics: school type, year of birth, support and at-home answers (all choices).
     # The samenwerkingsverband is typed freely, so it goes with the other text.
@@ -72,12 +74,16 @@ def _register_personal_data() -> None:
             {"first_name": "", "birth_date": None, "school_name": "", "swv": "", "municipality": "",
              "support_kind": "", "search_name": ""},
             _("Child"),
+            named=lambda child: _("child %(name)s") % {"name": child.first_name},
         )
     )  # fmt: skip
     # The steps taken and the parent's questions are codes of StepTaken and ParentQuestion.
     register_personal_data(
         PersonalData(Call, "case", {"notes": "", "advice": "", "next_step": ""}, _("Calls"),
-                     kept=("steps_taken", "questions"))
+                     kept=("steps_taken", "questions"),
+                     named=lambda call: _("call %(moment)s") % {"moment": moment_text(call.started_at)},
+                     labels={"steps_taken": lambda: dict(StepTaken.choices),
+                             "questions": lambda: dict(ParentQuestion.choices)})
     )  # fmt: skip
     register_anonymise_hook("intake.drafts", lambda case: CallDraft.objects.filter(case=case).delete())
     register_retention_sweep("intake.stale_drafts", _stale_drafts_delete)

@@ -109,7 +109,7 @@ class Caller(models.Model):
     voicemail_allowed = models.BooleanField(_("we may leave a voicemail or message"), default=False)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
     # Derived from name on save; indexed for search by fragment (see migrations).
-    search_name = models.TextField(editable=False, default="")
+    search_name = models.TextField(_("name for searching"), editable=False, default="")
 
     history = HistoricalRecords(excluded_fields=["search_name"])
     objects = TrackedQuerySet.as_manager()
@@ -156,7 +156,7 @@ class Child(models.Model):
     has_tlv = models.CharField(
         _("admission statement (TLV)"), max_length=10, choices=YesNoUnknown, default=YesNoUnknown.UNKNOWN
     )
-    search_name = models.TextField(editable=False, default="")
+    search_name = models.TextField(_("name for searching"), editable=False, default="")
 
     history = HistoricalRecords(excluded_fields=["search_name"])
     objects = TrackedQuerySet.as_manager()
@@ -215,8 +215,8 @@ class Call(models.Model):
     legal_procedure = models.BooleanField(_("a legal procedure is running"), default=False)
     truancy = models.BooleanField(_("the absence is truancy"), default=False)
     # One per submitted form: a double click or a resent form logs the call once.
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    form_token = models.UUIDField(_("form token"), null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["form_token"])
     objects = TrackedQuerySet.as_manager()

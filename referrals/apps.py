@@ -53,11 +53,15 @@ def _stop_waiting_referrals(sender, record, by, **kwargs) -> None:
 
 def _register_personal_data() -> None:
     from caseflow.privacy import PersonalData, register_personal_data
-    from referrals.models import Referral
+    from referrals.models import MANUAL, Referral
 
     # The rule id and version stay for the statistics; the reasons may be the advisor's own words.
     # A declined referral must keep some reason (constraint referral_declined_has_reason): a dash.
     register_personal_data(
         PersonalData(Referral, "case", {"reason": "", "notes": "", "decline_reason": "—"}, _("Referrals"),
-                     kept=("rule_id", "rule_version"))
+                     kept=("rule_id", "rule_version"),
+                     # The case's history reads it with its loket, a referral without advice as one of
+                     # the advisor's own judgement, a rule by its id (caseflow.audit).
+                     named=lambda referral: _("referral to %(loket)s") % {"loket": referral.loket.name},
+                     labels={"rule_id": lambda: {MANUAL: _("own judgement")}})
     )  # fmt: skip

@@ -27,11 +27,23 @@ def register() -> None:
     from intake.models import InboxMessage
 
     # A message that became a call follows its case: anonymised with it. Kept: the provider's code.
-    register_personal_data(PersonalData(InboxMessage, "case", PERSONAL_FIELDS, _("Inbox messages"), kept=("provider",)))
+    register_personal_data(
+        PersonalData(InboxMessage, "case", PERSONAL_FIELDS, _("Inbox messages"), kept=("provider",),
+                     named=_message_named)
+    )  # fmt: skip
     register_anonymise_hook("intake.inbox_history_before_the_case", _history_before_the_case_blank)
     register_retention_sweep("intake.inbox_without_case", _messages_without_case_delete)
     register_retention_sweep("intake.contact_form_counters", ratelimit.contact_form_counters_delete)
     register_notification_page(NotificationKind.INBOX_WAITING, "inbox:inbox")
+
+
+def _message_named(message) -> str:
+    """How the case's history names a message: "inboxbericht: Voicemail, do 3 dec 2026 10:15"."""
+    from caseflow.dates import moment_text
+
+    return _("inbox message: %(channel)s, %(moment)s") % {
+        "channel": message.get_channel_display(), "moment": moment_text(message.received_at),
+    }  # fmt: skip
 
 
 def _history_before_the_case_blank(case) -> None:

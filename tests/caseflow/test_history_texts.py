@@ -6,14 +6,27 @@ value it replaces (an English word, a code, a database id, True/False) is not on
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
 
+from caseflow import callbacks, roles
 from caseflow.audit import access_words, page_name
 from caseflow.models import AccessLog
-from tests.factories import case_with_call
+from caseflow.privacy import personal_data
+from consent.models import Purpose
+from consent.services import consent_give, consent_withdraw, disclosure_make
+from intake import services as intake
+from referrals.models import Loket
+from referrals.services import referral_make
+from tests.factories import CallerFactory, UserFactory, case_with_call
+from tests.querycount import numbered, page_queries
+from tests.signin import signed_in_client
 from tests.urlwalk import all_pages
 
 
@@ -130,3 +143,166 @@ def test_the_access_log_keeps_the_codes_and_the_team_lead_reads_the_words(team_l
     assert AccessLog.objects.get(user=advisor).what == "case"  # the stored code, for filtering and exports
     assert "bekeken zaak" in _part(team_lead_client.get(reverse("access_log")).content.decode(), "access-entry")
 
+
+
+# --- The case's history ------------------------------------------------------------------------
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+THURSDAY_3_DEC = dt.datetime(2026, 12, 3, 10, 15, tzinfo=AMSTERDAM)
+TUESDAY_8_DEC = dt.datetime(2026, 12, 8, 10, 0, tzinfo=AMSTERDAM)
+
+
+def _history(client, case) -> str:
+    return client.get(reverse("case_history", args=[case.reference])).content.decode()
+
+
+def _changes(html: str) -> list[str]:
+    """Each change of the history as text, newest first: its line, then its fields."""
+    return [_text(part.split("</li>")[0]) for part in html.split('data-testid="history-change">')[1:]]
+
+
+def _fields(html: str) -> list[tuple[str, str, str]]:
+    """(label, before, after) of every field of every change."""
+    rows = re.findall(r'data-testid="history-field"><th[^>]*>(.*?)</th><td[^>]*><del>(.*?)</del></td><td>(.*?)</td>',
+                      html, re.S)  # fmt: skip
+    return [tuple(_text(cell) for cell in row) for row in rows]
+
+
+def _fields_of(html: str, label: str) -> list[tuple[str, str]]:
+    return [(before, after) for name, before, after in _fields(html) if name == label]
+
+
+def _case_with_everything(advisor, other_advisor, *, loket_code="onderwijsconsulent"):
+    """A case on Thursday 3 December 2026 at 10:15: its call, a referral, a consent that was used
+    and then withdrawn (a task to inform the recipient), and a call-back next Tuesday at 10:00."""
+    case = case_with_call(advisor, caller_name="Fatima el Amrani", steps_taken=["teacher", "care_coordinator"],
+                          questions=["information", "mediation"], care_involved=True, truancy=False)  # fmt: skip
+    loket = Loket.objects.get(code=loket_code)
+    referral_make(case=case, loket=loket, by=other_advisor, advice=None, manual_reason="Vastgelopen")
+    purpose = Purpose.objects.get(code="share-summary-consultant")
+    record = consent_give(
+        case=case, purpose=purpose, recipient_code=loket.code, recipient_name=loket.name,
+        categories=["contact", "school"], child_name="Yara", giver_id=None, giver_name="Fatima el Amrani",
+        giver_authority="yes", method="phone", valid_until=THURSDAY_3_DEC + dt.timedelta(days=90), by=advisor,
+    )  # fmt: skip
+    disclosure_make(case=case, purpose=purpose, recipient_code=loket.code, categories=["contact"], by=other_advisor,
+                    content=lambda categories: b"samenvatting")  # fmt: skip
+    consent_withdraw(record=record, by=advisor, reason="De ouder wil het niet meer")
+    callbacks.callback_schedule(case=case, by=advisor, assigned_to=other_advisor, due_at=TUESDAY_8_DEC,
+                                window_minutes=15, subject="Uitslag bespreken", phone="+31612345678")  # fmt: skip
+    return case
+
+
+@pytest.fixture
+def thursday(time_machine):
+    time_machine.move_to(THURSDAY_3_DEC, tick=False)
+
+
+def test_the_history_shows_yes_no_and_the_labels_of_choices_never_raw_values(thursday, team_lead, advisor,
+                                                                             other_advisor):  # fmt: skip
+    case = _case_with_everything(advisor, other_advisor)
+
+    html = _history(signed_in_client(team_lead), case)
+
+    assert _fields_of(html, "er is zorg betrokken") == [("—", "Ja")]
+    assert _fields_of(html, "het verzuim is spijbelen") == [("—", "Nee")]
+    assert _fields_of(html, "al gezette stappen") == [("—", "Leerkracht, Intern begeleider / zorgcoördinator")]
+    assert _fields_of(html, "wat de ouder vraagt") == [("—", "Informatie, Bemiddeling tussen ouder en school")]
+    assert ("—", "Contactgegevens, Schoolgegevens") in _fields_of(html, "soorten gegevens")
+    assert _fields_of(html, "hoe gegeven") == [("—", "Telefonisch")]
+    assert _fields_of(html, "regel") == [("—", "eigen oordeel")]  # a referral made without the rules' advice
+    page = _text(html)
+    for raw in ("True", "False", "None", "['", "care_coordinator", "information", "phone_in"):
+        assert raw not in page, raw
+
+
+def test_the_history_names_linked_rows_and_people_never_their_ids(thursday, team_lead, advisor, other_advisor):
+    case = _case_with_everything(advisor, other_advisor)
+
+    html = _history(signed_in_client(team_lead), case)
+
+    assert _fields_of(html, "loket") == [("—", "Onderwijsconsulenten")]
+    assert ("—", str(other_advisor)) in _fields_of(html, "gemaakt door")  # the referral's and the disclosure's
+    the_call_and_the_call_back = [("—", str(advisor)), ("—", str(other_advisor))]
+    assert sorted(_fields_of(html, "adviseur")) == sorted(the_call_and_the_call_back)
+    consent = "toestemming Samenvatting delen met de onderwijsconsulent voor Onderwijsconsulenten"
+    assert _fields_of(html, "toestemming") == [("—", consent)]  # the task to inform the recipient
+    assert _fields_of(html, "onder toestemmingen") == [("—", consent)]  # the disclosure
+    counts = {"duur (minuten)", "poging", "aantal keer verzet", "getoonde tekstversie", "geboortejaar"}
+    assert [(label, after) for label, _, after in _fields(html) if re.fullmatch(r"\d+", after)
+            and label not in counts] == []  # fmt: skip
+    assert "made by" not in _text(html)
+
+
+def test_each_change_says_what_changed_by_its_kind_and_name(thursday, team_lead, advisor, other_advisor):
+    case = _case_with_everything(advisor, other_advisor)
+
+    changes = _changes(_history(signed_in_client(team_lead), case))
+
+    lines = " | ".join(changes)
+    for what in (f"aangemaakt Zaak {case.reference}", "aangemaakt Beller Fatima el Amrani", "aangemaakt Kind Yara",
+                 "aangemaakt Gesprek wo 2 dec 2026 10:15", "aangemaakt Verwijzing naar Onderwijsconsulenten",
+                 "gewijzigd Toestemming Samenvatting delen met de onderwijsconsulent voor Onderwijsconsulenten",
+                 "aangemaakt Terugbelverzoek di 8 dec 2026 10:00"):  # fmt: skip
+        assert what in lines, what
+    assert not re.search(r"\b(Zaak|Beller|Kind|Gesprek|Verwijzing|Toestemming|Verstrekking|Terugbelverzoek) \d+\b",
+                         lines)  # fmt: skip
+
+
+def test_the_history_writes_moments_in_amsterdam_in_dutch(thursday, team_lead, advisor, other_advisor):
+    case = _case_with_everything(advisor, other_advisor)
+
+    html = _history(signed_in_client(team_lead), case)
+
+    assert _changes(html)[0].startswith("do 3 dec 2026 10:15")
+    assert _fields_of(html, "begin") == [("—", "wo 2 dec 2026 10:15")]  # the call, the day before
+    assert _fields_of(html, "gepland om") == [("—", "di 8 dec 2026 10:00")]
+    assert "2026-12" not in _text(html) and "+00:00" not in html and "december" not in _text(html)
+
+
+def test_a_case_never_names_itself_on_each_row_of_its_own_history(thursday, team_lead, advisor, other_advisor):
+    case = _case_with_everything(advisor, other_advisor)
+
+    assert _fields_of(_history(signed_in_client(team_lead), case), "zaak") == []
+
+
+def test_the_history_reads_a_constant_number_of_queries_at_2_and_at_20_changes(thursday, team_lead, advisor,
+                                                                              other_advisor):  # fmt: skip
+    """One query per tracked model and one per model its rows link to (users, lokets), however many
+    rows and whoever they name: no query per row."""
+    client = signed_in_client(team_lead)
+    case = case_with_call(advisor)
+    url = reverse("case_history", args=[case.reference])
+    opened = len(_changes(_history(client, case)))  # the case, its caller, child and call
+    # Two changes more: a referral by another advisor, and the case's status moving to 'referred'.
+    referral_make(case=case, loket=Loket.objects.get(code="regelrecht"), by=other_advisor, advice=None,
+                  manual_reason="Vastgelopen")  # fmt: skip
+    few = page_queries(client, url)
+    assert len(_changes(_history(client, case))) == opened + 2
+
+    lokets = Loket.objects.filter(direct_referral=True).exclude(code="regelrecht")[:6]
+    for n, loket in enumerate(lokets):  # new users and lokets: each one more to name
+        person = UserFactory(role=roles.ADVISOR)
+        referral_make(case=case, loket=loket, by=person, advice=None, manual_reason=f"Reden {n}")
+        intake.call_log(case=case, by=person, call={"notes": f"Gesprek {n}", "care_involved": n % 2 == 0}, topics=[])
+        CallerFactory(case=case, by=person)
+    many = page_queries(client, url)
+    assert len(_changes(_history(client, case))) >= opened + 20
+
+    assert len(few) == len(many), f"{numbered(few)}\n---\n{numbered(many)}"
+
+
+def test_every_field_of_a_model_in_the_history_has_a_dutch_label():
+    """The history's labels are the fields' verbose names: each one written for translation
+    (Django's default from the field's name, 'made by', is English) and translated."""
+    dutch = translation.trans_real.translation("nl")._catalog
+    unnamed = []
+    for entry in personal_data():
+        for field in entry.model._meta.concrete_fields:
+            if field.primary_key:
+                continue  # never shown
+            with translation.override("en"):
+                source = str(field.verbose_name)
+            if not isinstance(field.verbose_name, Promise) or source not in dutch:
+                unnamed.append(f"{entry.model._meta.label}.{field.name}: {source!r}")
+    assert unnamed == []
