@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -273,6 +275,19 @@ class Change:
 _EMPTY = (None, "", [], {})
 _NOTHING = "—"
 
+# Why the system changed something, as the services write it for machines (history_change_reason):
+# caseflow.privacy, caseflow.callbacks (on behalf of the planner), the inbox's escalation.
+_REASONS = {
+    "anonymised: retention": gettext_lazy("anonymised: retention period over"),
+    "anonymised: erasure": gettext_lazy("anonymised: erased on request"),
+    "system: escalated to the team leads": gettext_lazy("system: escalated to the team leads"),
+}
+_ON_BEHALF = re.compile(r"system: (?P<doing>.+), on behalf of (?P<username>.+)")
+_SYSTEM_DOINGS = {
+    "reminder sent": gettext_lazy("reminder sent"),
+    "escalated as overdue": gettext_lazy("escalated as overdue"),
+}
+
 
 def case_timeline(case: Case) -> list[Change]:
     """Every change to the case and what hangs on it, newest first, with the fields before and after.
@@ -305,7 +320,7 @@ def _changes(entry: PersonalData, rows: list, reader: _HistoryReader) -> list[Ch
             if _changed(entry, field, previous, row)
         ]  # fmt: skip
         what = capfirst(reader.row_name(entry, row))
-        changes.append(Change(row.history_date, row.history_user, row.history_change_reason or "",
+        changes.append(Change(row.history_date, row.history_user, reader.reason(row.history_change_reason),
                               row.history_type, what, changed))  # fmt: skip
     return changes
 
@@ -336,6 +351,30 @@ class _HistoryReader:
         # Rows in the order they were written: an object is named as it was last.
         self._names = {entry.model: {row.id: self._name(entry, row) for row in rows} for entry, rows in history}
         self._labels: dict[tuple[type, str], dict] = {}
+        self._on_behalf_of = self._read_on_behalf_of(history)
+
+    def _read_on_behalf_of(self, history) -> dict[str, str]:
+        """The people the system acted for, by the username its reasons name, in one query."""
+        usernames = set()
+        for _entry, rows in history:
+            for row in rows:
+                found = _ON_BEHALF.fullmatch(row.history_change_reason or "")
+                if found:
+                    usernames.add(found["username"])
+        if not usernames:
+            return {}
+        return {user.username: str(user) for user in get_user_model().objects.filter(username__in=usernames)}
+
+    def reason(self, reason: str | None) -> str:
+        """Why a change was made, in words: the reasons are written for machines, in English."""
+        if not reason:
+            return ""
+        on_behalf = _ON_BEHALF.fullmatch(reason)
+        if on_behalf:
+            doing = _SYSTEM_DOINGS.get(on_behalf["doing"], on_behalf["doing"])
+            person = self._on_behalf_of.get(on_behalf["username"], on_behalf["username"])
+            return _("system: %(doing)s, on behalf of %(person)s") % {"doing": doing, "person": person}
+        return str(_REASONS.get(reason, reason))
 
     def _links(self, entry: PersonalData) -> list:
         """The entry's links to models outside the case's history (users, lokets, purposes)."""
@@ -405,3 +444,42 @@ def _plain_value(value) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+# --- The subject access export, to read ----------------------------------------------------------
+#
+# The JSON (caseflow.privacy.subject_access) keeps codes and ids: it is for machines. The page a
+# parent is handed, on screen or printed, says the same as the case's history does.
+
+
+@dataclass
+class ReadableSection:
+    title: str
+    rows: list[list[tuple[str, str]]]  # each row's (label, value) pairs
+    changes: list[Change]  # newest first
+
+
+def subject_access_readable(case: Case) -> dict:
+    """Everything held about the people of a case, each value as the history shows it, and who
+    looked at the case. Queries: the timeline's, one per model for the rows as they are now, one
+    for the access log."""
+    history = [(entry, _history_rows(entry, case)) for entry in personal_data()]
+    reader = _HistoryReader(history)
+    sections = []
+    for entry, rows in history:
+        current = entry.model._base_manager.filter(**{entry.case_field: case.pk}).order_by("pk")
+        sections.append(ReadableSection(
+            str(entry.title or entry.model._meta.verbose_name_plural),
+            [_readable_row(entry, row, reader) for row in current],
+            sorted(_changes(entry, rows, reader), key=lambda change: change.when, reverse=True),
+        ))  # fmt: skip
+    looks = AccessLog.objects.filter(case=case).select_related("user").order_by("at", "id")
+    return {
+        "made_at": moment_text(timezone.now()),
+        "sections": sections,
+        "access_log": [(moment_text(look.at), look.user, access_words(look.action, look.what)) for look in looks],
+    }
+
+
+def _readable_row(entry: PersonalData, row, reader: _HistoryReader) -> list[tuple[str, str]]:
+    return [(capfirst(str(field.verbose_name)), reader.value(entry, field, row)) for field in _shown_fields(entry)]

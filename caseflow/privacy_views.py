@@ -144,10 +144,11 @@ def subject_access(request: HttpRequest, reference: str) -> HttpResponse:
     as_json = request.GET.get("formaat") == "json"
     audit.access_record(request, AccessAction.EXPORT, case=case, what="subject-access" + (".json" if as_json else ""))
     audit.access_rows_write(request)  # now, so that the export lists itself
-    export = privacy.subject_access(case)
-    if as_json:
-        content = json.dumps(export, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
+    if as_json:  # for machines: codes and ids, as stored
+        content = json.dumps(privacy.subject_access(case), ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{case.reference}-inzage.json"'
         return response
+    # For people, on screen or printed: labels and names, as the case's history shows them.
+    export = audit.subject_access_readable(case)
     return render(request, "caseflow/audit/subject_access.html", {"case": case, "export": export})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 
-from caseflow import callbacks, roles
+from caseflow import callbacks, privacy, roles
 from caseflow.audit import access_words, page_name
 from caseflow.models import AccessLog
 from caseflow.privacy import personal_data
@@ -31,7 +32,8 @@ from tests.urlwalk import all_pages
 
 
 def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    """As read: without tags, unescaped (a generated name may hold an apostrophe: "van 't Riet")."""
+    return unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()))
 
 
 def _part(html: str, testid: str) -> str:
@@ -306,3 +308,53 @@ def test_every_field_of_a_model_in_the_history_has_a_dutch_label():
             if not isinstance(field.verbose_name, Promise) or source not in dutch:
                 unnamed.append(f"{entry.model._meta.label}.{field.name}: {source!r}")
     assert unnamed == []
+
+
+# --- The subject access export -------------------------------------------------------------------
+
+
+def test_the_printable_subject_access_export_reads_labels_and_names(thursday, team_lead, advisor, other_advisor):
+    case = _case_with_everything(advisor, other_advisor)
+
+    html = signed_in_client(team_lead).get(reverse("subject_access", args=[case.reference])).content.decode()
+
+    rows = re.findall(r'<tr><th[^>]*>(.*?)</th><td>(.*?)</td></tr>', html, re.S)
+    fields = {(_text(label), _text(value)) for label, value in rows}
+    assert {("Er is zorg betrokken", "Ja"), ("Al gezette stappen", "Leerkracht, Intern begeleider / zorgcoördinator"),
+            ("Loket", "Onderwijsconsulenten"), ("Gemaakt door", str(other_advisor)),
+            ("Soorten gegevens", "Contactgegevens, Schoolgegevens"), ("Gepland om", "di 8 dec 2026 10:00")} <= fields
+    page = _text(html)
+    assert "Gemaakt op do 3 dec 2026 10:15" in page
+    assert "geëxporteerd: inzage-export" in page  # it lists itself in who looked
+    for raw in ("True", "False", "care_coordinator", "made_by_id", "case_id", "2026-12-", "subject-access"):
+        assert raw not in page, raw
+
+
+def test_the_subject_access_json_keeps_the_codes_for_machines(thursday, team_lead, advisor, other_advisor):
+    case = _case_with_everything(advisor, other_advisor)
+
+    export = signed_in_client(team_lead).get(reverse("subject_access", args=[case.reference]), {"formaat": "json"}).json()
+
+    calls = next(section for section in export["sections"] if section["model"] == "intake.Call")
+    assert calls["rows"][0]["steps_taken"] == ["teacher", "care_coordinator"]
+    assert calls["rows"][0]["care_involved"] is True
+    referral = next(section for section in export["sections"] if section["model"] == "referrals.Referral")
+    assert referral["rows"][0]["made_by_id"] == other_advisor.pk
+    assert export["access_log"][-1]["what"] == "subject-access.json"
+
+
+def test_why_the_system_changed_something_reads_in_dutch_with_the_persons_name(thursday, team_lead, advisor,
+                                                                               other_advisor):  # fmt: skip
+    """A reminder is sent by the beat task on behalf of the planner; the row keeps that in words
+    for machines ("system: reminder sent, on behalf of anna"), the page says it in Dutch."""
+    case = case_with_call(advisor)
+    callbacks.callback_schedule(case=case, by=advisor, assigned_to=other_advisor, due_at=TUESDAY_8_DEC,
+                                window_minutes=15, subject="Uitslag bespreken", phone="+31612345678")  # fmt: skip
+    callbacks.callbacks_remind_due(now=TUESDAY_8_DEC)
+    privacy.case_erase(case=case, by=team_lead, reason="Verzoek van de ouder, 3 december")
+
+    changes = _changes(_history(signed_in_client(team_lead), case))
+
+    assert any(f"(systeem: herinnering verstuurd, namens {advisor})" in change for change in changes)
+    assert any("(geanonimiseerd: gewist op verzoek)" in change for change in changes)
+    assert not any("on behalf of" in change or "anonymised:" in change for change in changes)
