@@ -28,6 +28,8 @@ from caseflow import callbacks, office_hours, roles
 from caseflow.models import Case, Notification, Topic, User
 from consent.models import ConsentRecord, Disclosure, Purpose
 from consent.services import consent_give
+from intake.inbox.services import inbox_form_receive
+from intake.models import InboxMessage
 from referrals.models import Loket, Referral, RuleParameter
 from referrals.services import referral_make, referral_send_package
 from tests.factories import TEST_PASSWORD, UserFactory, case_with_call
@@ -173,7 +175,7 @@ ADMIN_EXPECTED = {
     **_admin_models("referrals_ruleparameter", read=BOTH, add=NOBODY, delete=NOBODY),
     # Case data: team leads read it (never change it) in the admin; an administrator reads no cases.
     **_admin_models("caseflow_case", "referrals_referral", "consent_consentrecord", "consent_disclosure",
-                    read=(OPEN, REFUSED), add=NOBODY, delete=NOBODY),
+                    "intake_inboxmessage", read=(OPEN, REFUSED), add=NOBODY, delete=NOBODY),
 }  # fmt: skip
 
 
@@ -207,6 +209,7 @@ def _example_rows(advisor) -> dict[str, str]:
     notification = Notification.objects.create(recipient=advisor, key="k", kind="reminder", case=case)
     referral_send_package(referral=referral, by=advisor)  # a disclosure
     StaticDevice.objects.create(user=advisor, name="backup")
+    inbox_form_receive(sender_address="192.0.2.1", name="Fatima", phone="+31612345678", question="Bel mij")
     sign_in_page = reverse("login")
     Client().post(sign_in_page, {"username": advisor.username, "password": TEST_PASSWORD})  # an access log row
     Client().post(sign_in_page, {"username": advisor.username, "password": "wrong"})  # a failed attempt
@@ -234,6 +237,7 @@ _ADMIN_ROWS = {
     "referrals/referral": lambda: Referral.objects.get(),
     "consent/consentrecord": lambda: ConsentRecord.objects.get(),
     "consent/disclosure": lambda: Disclosure.objects.get(),
+    "intake/inboxmessage": lambda: InboxMessage.objects.get(),
     "caseflow/user": lambda: User.objects.get(username="anna"),
     "caseflow/topic": lambda: Topic.objects.first(),
     "referrals/loket": lambda: Loket.objects.first(),
