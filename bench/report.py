@@ -27,6 +27,8 @@ def report(results, machine, *, when: str) -> str:
         f"Caseflow bench, {when}: {volume['cases']:,} cases, {volume['calls']:,} calls, "
         f"{volume['callbacks']:,} call-backs ({volume['callback_history']:,} call-back and "
         f"{volume['case_history']:,} case history rows), PostgreSQL",
+        f"Also: {volume['referrals']:,} referrals, {volume['consents']:,} consents, {volume['disclosures']:,} "
+        f"disclosures, {volume['inbox']:,} inbox messages ({volume['inbox_waiting']:,} waiting)",
         f"Server: gunicorn {args.web_workers} sync workers with production settings, HTTP on loopback. "
         f"Machine: {machine.cores} cores, shared (others' test suites may run meanwhile).",
         "Load average (1/5/15 min) at each step: "
@@ -56,14 +58,15 @@ def _pages(results) -> list[str]:
         "a page and its baseline alike",
     ]
     for group, title in (
-        (ADVISOR, f"Advisor pages (goal: p95 <= {GOAL_P95_MS[ADVISOR]:.0f} ms)"),
+        (ADVISOR, f"Advisor pages (goal: p95 <= {GOAL_P95_MS[ADVISOR]:.0f} ms"),
         (TEAM_LEAD, f"Team lead pages (goal: p95 <= {GOAL_P95_MS[TEAM_LEAD]:.0f} ms and at least "
-                    f"{TEAM_GOAL_RATIO:.0f}x faster than the admin)"),
+                    f"{TEAM_GOAL_RATIO:.0f}x faster than the admin"),
     ):  # fmt: skip
         ours = [page for page in results.pages if page.group == group and not page.is_admin]
+        own_goals = "".join(f"; {page.name} <= {page.goal_ms:.0f} ms" for page in ours if page.goal_ms)
         lines += [
             "",
-            title,
+            f"{title}{own_goals})",
             f"{'page':<30}{'p50 ms':>8}{'p95 ms':>8}{'queries':>8}{'errors':>7}{'cases':>8}  |"
             f"{'admin p50':>10}{'admin p95':>10}{'queries':>8}{'cases':>8}  |{'ratio p95':>10}  result",
         ]
@@ -73,7 +76,7 @@ def _pages(results) -> list[str]:
             p95, admin_p95 = percentile(mine, 0.95), percentile(theirs, 0.95)
             ratio = admin_p95 / p95
             errors = checked.errors[page.name]
-            passed = p95 <= GOAL_P95_MS[group] and errors == 0
+            passed = p95 <= page.goal_p95_ms and errors == 0
             if group == TEAM_LEAD:
                 passed = passed and ratio >= TEAM_GOAL_RATIO
             lines.append(
@@ -82,9 +85,11 @@ def _pages(results) -> list[str]:
                 f"{checked.queries[admin.name]:>8}{_count(checked.counts[admin.name]):>8}  |{ratio:>9.1f}x  "
                 f"{'PASS' if passed else 'FAIL'}"
             )
+    lines += _figures(results.figures)
     lines += [
         "",
-        "cases: how many cases the page says it lists (the queue) or the admin finds; '-' for pages without.",
+        "cases: how many cases the page says it lists (the queue) or the admin finds, or messages (the inbox); "
+        "'-' for pages without.",
         "Baselines, as the team lead (the admin cannot express 'open' but as a list of statuses, nor sort by",
         "'at home since'; it pages by 100 where the queue pages by 50):",
     ]
@@ -95,6 +100,18 @@ def _pages(results) -> list[str]:
             shown = query if "q=" not in query else "?q=<the stored value>"
             lines.append(f"  {page.name:<32}n {len(timings[page.name]):>3}  errors {errors}  {shown}")
     return lines
+
+
+def _figures(figures: list[tuple[str, int, float]]) -> list[str]:
+    """What the apps' figures add to the dashboard: their counts and each one's query, in-process."""
+    if not figures:
+        return []
+    return [
+        "",
+        "Dashboard figures the apps add (count at this volume; median ms of its query in-process, part of the "
+        "dashboard's time):",
+        *(f"  {label:<45}{count:>9,}{ms:>9.1f} ms" for label, count, ms in figures),
+    ]
 
 
 def _count(value: int | None) -> str:

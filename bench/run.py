@@ -3,8 +3,9 @@ measured in the same run.
 
 1. A PostgreSQL database (DATABASE_URL, default caseflow_bench on 127.0.0.1) is
    migrated and filled with `seed_demo` up to --cases cases (200,000 by default:
-   about 600,000 calls, 125,000 call-backs and the history rows of all of them);
-   a filled database is reused on later runs.
+   about 600,000 calls, 125,000 call-backs, 80,000 referrals, 30,000 consents,
+   20,000 inbox messages and the history rows of all of them); a filled database
+   is reused on later runs, and what it lacks of these is added (TOP_UPS).
 2. Pages (bench/pages.py): gunicorn serves Caseflow with production settings on a
    free loopback port; each advisor and team lead page is requested one at a time
    over HTTP, beside the Django admin changelist of the same cases. Queries per
@@ -90,6 +91,7 @@ def main() -> None:
             results.pages = pages.all_pages(advisor, team_lead)
             print("Counting queries per page in-process ...", flush=True)
             results.checked = pages.check_in_process(results.pages, users)
+            results.figures = pages.dashboard_figures()
         with _gunicorn(production) as port:
             if "pages" in args.only:
                 machine.note("pages")
@@ -115,6 +117,7 @@ class Results:
     def __init__(self, *, args, seeding: float | None, volume: dict):
         self.args, self.seeding, self.volume = args, seeding, volume
         self.pages, self.checked, self.timings, self.load, self.reminders = [], None, {}, None, None
+        self.figures: list[tuple[str, int, float]] = []  # the dashboard's added figures: count, ms
         self.seconds = 0.0
 
 
@@ -216,22 +219,39 @@ def _vacuumed(database_url: str) -> None:
         connection.execute("VACUUM (ANALYZE)")
 
 
+# What seed_demo adds beside the cases, in the order it does: (table, what, the seeder over every
+# case). A database seeded before one of them existed lacks its rows; they are added to the cases
+# there are. The consents' seeder counts the consents the referrals' made, so it runs after it.
+TOP_UPS = (
+    ("caseflow_callback", "call-backs",
+     "from caseflow.demo_callbacks import demo_callbacks_seed; demo_callbacks_seed()"),
+    ("referrals_referral", "referrals (with their consents and packages)",
+     "from referrals.demo import demo_referrals_seed; demo_referrals_seed(cases=Case.objects.count())"),
+    ("consent_consentrecord", "consents",
+     "from consent.demo import demo_consents_seed; demo_consents_seed(cases=Case.objects.count())"),
+    ("intake_inboxmessage", "inbox messages",
+     "from intake.demo_inbox import demo_inbox_seed; demo_inbox_seed(cases=Case.objects.count())"),
+)  # fmt: skip
+
+
 def _seed_up_to(cases: int, env: dict[str, str]) -> float | None:
-    """Seconds spent seeding, or None when the database had the cases already."""
+    """Seconds spent seeding, or None when the database had the cases and all they carry already."""
     import psycopg
 
     with psycopg.connect(env["DATABASE_URL"]) as connection:
         have = connection.execute("SELECT count(*) FROM caseflow_case").fetchone()[0]
-        callbacks = connection.execute("SELECT count(*) FROM caseflow_callback").fetchone()[0]
-    if have >= cases and (callbacks or not have):
+        # Table names from TOP_UPS above, not from outside.
+        empty = [top_up for top_up in TOP_UPS
+                 if not connection.execute(f"SELECT EXISTS (SELECT 1 FROM {top_up[0]})").fetchone()[0]]  # fmt: skip
+    if have >= cases and (not empty or not have):
         return None
-    if have >= cases:  # seeded before there were call-backs: add them to the cases there are
-        print("Seeding the call-backs of the seeded cases.", flush=True)
+    if have >= cases:  # seeded before some of the demo's rows existed: add them to the cases there are
         started = time.monotonic()
-        seed = "from caseflow.demo_callbacks import demo_callbacks_seed; demo_callbacks_seed()"
-        _run(["manage.py", "shell", "-v0", "-c", seed], env)
+        for _table, what, seed in empty:
+            print(f"Seeding the {what} of the seeded cases.", flush=True)
+            _run(["manage.py", "shell", "-v0", "-c", f"from caseflow.models import Case; {seed}"], env)
         return time.monotonic() - started
-    print(f"Seeding {cases - have:,} cases (have {have:,}); about 12 minutes for 200,000 on 2 cores.", flush=True)
+    print(f"Seeding {cases - have:,} cases (have {have:,}); about 16 minutes for 200,000 on 2 cores.", flush=True)
     started = time.monotonic()
     _run(["manage.py", "seed_demo", "--cases", str(cases - have)], env)
     seconds = time.monotonic() - started
@@ -241,7 +261,9 @@ def _seed_up_to(cases: int, env: dict[str, str]) -> float | None:
 
 def _volume() -> dict[str, int]:
     from caseflow.models import Callback, Case
-    from intake.models import Call
+    from consent.models import ConsentRecord, Disclosure
+    from intake.models import Call, InboxMessage
+    from referrals.models import Referral
 
     return {
         "cases": Case.objects.count(),
@@ -249,6 +271,11 @@ def _volume() -> dict[str, int]:
         "callbacks": Callback.objects.count(),
         "callback_history": Callback.history.count(),
         "case_history": Case.history.count(),
+        "referrals": Referral.objects.count(),
+        "consents": ConsentRecord.objects.count(),
+        "disclosures": Disclosure.objects.count(),
+        "inbox": InboxMessage.objects.count(),
+        "inbox_waiting": InboxMessage.objects.exclude(status=InboxMessage.Status.HANDLED).count(),
     }
 
 
