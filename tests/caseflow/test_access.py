@@ -13,6 +13,8 @@ from tests.urlwalk import all_pages
 PUBLIC_PAGES = {"login", "healthz", "set_language", "intake:draft_save"}
 # The inbox's ways in: the parents' contact form, and the voicemail webhook (its bearer token).
 PUBLIC_PAGES |= {"inbox:contact", "inbox:contact_sent", "inbox:voicemail"}
+# Browsers ask for /favicon.ico by themselves; it redirects to the static icon.
+PUBLIC_PAGES |= {"favicon"}
 
 
 def test_the_walk_finds_real_pages():
