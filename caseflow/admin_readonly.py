@@ -2,6 +2,7 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from simple_history.admin import SimpleHistoryAdmin
 
 from caseflow import audit, roles
+from caseflow.admin_history import ReadableDeltaHelper
 from caseflow.models import AccessAction, Case
 from caseflow.privacy import personal_data
 
@@ -19,6 +20,9 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         # By role: an administrator manages accounts and does not read cases.
         opts = self.opts
         return roles.may(request.user, f"{opts.app_label}.view_{opts.model_name}")
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableDeltaHelper(self.model, historical_record)  # values as a person reads them
 
     def has_module_permission(self, request) -> bool:
         return self.has_view_permission(request)

@@ -366,15 +366,7 @@ class _HistoryReader:
         return {user.username: str(user) for user in get_user_model().objects.filter(username__in=usernames)}
 
     def reason(self, reason: str | None) -> str:
-        """Why a change was made, in words: the reasons are written for machines, in English."""
-        if not reason:
-            return ""
-        on_behalf = _ON_BEHALF.fullmatch(reason)
-        if on_behalf:
-            doing = _SYSTEM_DOINGS.get(on_behalf["doing"], on_behalf["doing"])
-            person = self._on_behalf_of.get(on_behalf["username"], on_behalf["username"])
-            return _("system: %(doing)s, on behalf of %(person)s") % {"doing": doing, "person": person}
-        return str(_REASONS.get(reason, reason))
+        return change_reason_text(reason, self._on_behalf_of)
 
     def _links(self, entry: PersonalData) -> list:
         """The entry's links to models outside the case's history (users, lokets, purposes)."""
@@ -425,7 +417,7 @@ class _HistoryReader:
             return str(dict(field.flatchoices).get(value, value))
         if field.many_to_one:
             return self.name_of(field.related_model, value)
-        return _plain_value(value)
+        return readable_value(value)
 
     def _labels_of(self, entry: PersonalData, name: str) -> dict:
         key = (entry.model, name)
@@ -434,7 +426,23 @@ class _HistoryReader:
         return self._labels[key]
 
 
-def _plain_value(value) -> str:
+def change_reason_text(reason: str | None, people: dict[str, str] | None = None) -> str:
+    """Why a change was made, in words (the reasons are written for machines, in English); the
+    system's on behalf of whom by `people`'s name for the username, if given."""
+    if not reason:
+        return ""
+    on_behalf = _ON_BEHALF.fullmatch(reason)
+    if on_behalf:
+        doing = _SYSTEM_DOINGS.get(on_behalf["doing"], on_behalf["doing"])
+        person = (people or {}).get(on_behalf["username"], on_behalf["username"])
+        return _("system: %(doing)s, on behalf of %(person)s") % {"doing": doing, "person": person}
+    return str(_REASONS.get(reason, reason))
+
+
+def readable_value(value) -> str:
+    """A value without a field to explain it (no choices, no link) as a person reads it."""
+    if value in _EMPTY:
+        return _NOTHING
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):

@@ -12,6 +12,8 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -25,9 +27,10 @@ from consent.services import consent_give, consent_withdraw, disclosure_make
 from intake import services as intake
 from referrals.models import Loket
 from referrals.services import referral_make
+from tests.caseflow import test_access_logged as walk
 from tests.factories import CallerFactory, UserFactory, case_with_call
 from tests.querycount import numbered, page_queries
-from tests.signin import signed_in_client
+from tests.signin import sign_in_fully, signed_in_client
 from tests.urlwalk import all_pages
 
 
@@ -333,7 +336,8 @@ def test_the_printable_subject_access_export_reads_labels_and_names(thursday, te
 def test_the_subject_access_json_keeps_the_codes_for_machines(thursday, team_lead, advisor, other_advisor):
     case = _case_with_everything(advisor, other_advisor)
 
-    export = signed_in_client(team_lead).get(reverse("subject_access", args=[case.reference]), {"formaat": "json"}).json()
+    url = reverse("subject_access", args=[case.reference])
+    export = signed_in_client(team_lead).get(url, {"formaat": "json"}).json()
 
     calls = next(section for section in export["sections"] if section["model"] == "intake.Call")
     assert calls["rows"][0]["steps_taken"] == ["teacher", "care_coordinator"]
@@ -358,3 +362,54 @@ def test_why_the_system_changed_something_reads_in_dutch_with_the_persons_name(t
     assert any(f"(systeem: herinnering verstuurd, namens {advisor})" in change for change in changes)
     assert any("(geanonimiseerd: gewist op verzoek)" in change for change in changes)
     assert not any("on behalf of" in change or "anonymised:" in change for change in changes)
+
+
+# --- True/False/None anywhere else -------------------------------------------------------------
+
+_RAW = re.compile(r"\b(None|True|False)\b|\['")
+
+
+def _visible_text(html: str) -> str:
+    return _text(re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S))
+
+
+def test_no_page_shows_true_false_none_or_a_python_list(advisor, team_lead):
+    """Every page of the project, as advisor and as team lead, on a case that has something on
+    every page and leaves optional facts empty (the child's age, the school)."""
+    with time_machine.travel(walk.MORNING, tick=True):
+        case, ids = walk._case_shown_everywhere(advisor, team_lead)
+        case.refresh_from_db()
+        intake.child_update(case=case, expected_version=case.version, by=advisor,
+                            fields={"birth_year": None, "school_name": "", "swv": ""})  # fmt: skip
+        raw = []
+        for role, user in {"advisor": advisor, "team lead": team_lead}.items():
+            # A page that fails on the walk's example object (an admin page of id 1) is another
+            # test's matter: it shows nothing here.
+            client = sign_in_fully(Client(raise_request_exception=False), user)
+            for page in all_pages():
+                path = walk._path(page, ids, case)
+                response = client.get(path)
+                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                    continue
+                found = _RAW.search(_visible_text(response.content.decode()))
+                if found:
+                    raw.append(f"{page.name} as {role}: {found.group(0)!r}")
+    assert raw == [], "\n".join(raw)
+
+
+def test_the_referral_package_shows_no_none_for_a_fact_not_known(advisor_client, advisor):
+    """A child without a year of birth has no age: the package says nothing, not 'None'."""
+    case = case_with_call(advisor, birth_year=None)
+    loket = Loket.objects.get(code="onderwijsconsulent")
+    referral = referral_make(case=case, loket=loket, by=advisor, advice=None, manual_reason="Vastgelopen")
+    consent_give(
+        case=case, purpose=Purpose.objects.get(code="share-summary-consultant"), recipient_code=loket.code,
+        recipient_name=loket.name, categories=["school", "support"], child_name="Yara", giver_id=None,
+        giver_name="Fatima el Amrani", giver_authority="yes", method="phone",
+        valid_until=dt.datetime.now(tz=AMSTERDAM) + dt.timedelta(days=9), by=advisor,
+    )  # fmt: skip
+
+    page = advisor_client.post(reverse("referrals:send_package", args=[case.reference, referral.pk]), follow=True)
+
+    package = _text(page.content.decode().split('data-testid="package"')[1].split("</dl>")[0])
+    assert "Yara" in package and not _RAW.search(package), package
