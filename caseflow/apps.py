@@ -22,14 +22,21 @@ class CaseflowConfig(AppConfig):
 def _register_personal_data() -> None:
     from caseflow.dates import moment_text
     from caseflow.models import Callback, Case
-    from caseflow.privacy import PersonalData, register_personal_data
+    from caseflow.privacy import (
+        ANONYMISED_BY_ERASURE,
+        ANONYMISED_BY_RETENTION,
+        PersonalData,
+        register_personal_data,
+    )
 
     free_text = {"summary": "", "close_note": "", "flag_reason": "", "review_question": "", "review_comment": "",
                  "retention_hold_reason": ""}  # fmt: skip
     # The reference and why it was anonymised ("retention", "erasure") name no one.
     register_personal_data(
         PersonalData(Case, "id", free_text, _("Case"), kept=("reference", "anonymised_why"),
-                     named=lambda case: _("case %(reference)s") % {"reference": case.reference})
+                     named=lambda case: _("case %(reference)s") % {"reference": case.reference},
+                     labels={"anonymised_why": lambda: {ANONYMISED_BY_RETENTION: _("retention period over"),
+                                                        ANONYMISED_BY_ERASURE: _("erased on request")}})
     )  # fmt: skip
     register_personal_data(
         PersonalData(Callback, "case", {"subject": "", "phone": "", "outcome_note": ""}, _("Call-backs"),

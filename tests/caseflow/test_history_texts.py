@@ -357,8 +357,10 @@ def test_why_the_system_changed_something_reads_in_dutch_with_the_persons_name(t
     callbacks.callbacks_remind_due(now=TUESDAY_8_DEC)
     privacy.case_erase(case=case, by=team_lead, reason="Verzoek van de ouder, 3 december")
 
-    changes = _changes(_history(signed_in_client(team_lead), case))
+    html = _history(signed_in_client(team_lead), case)
+    changes = _changes(html)
 
+    assert _fields_of(html, "reden anonimisering") == [("—", "gewist op verzoek")]
     assert any(f"(systeem: herinnering verstuurd, namens {advisor})" in change for change in changes)
     assert any("(geanonimiseerd: gewist op verzoek)" in change for change in changes)
     assert not any("on behalf of" in change or "anonymised:" in change for change in changes)
