@@ -9,7 +9,10 @@ case twice (the helper, then the view naming an export) writes one row.
 
 The timeline is read from the history tables of every model that hangs on a
 case (the registry in caseflow/privacy.py): one query per model, the changes
-computed here by comparing each history row with the one before it.
+computed here by comparing each history row with the one before it, and one
+query per model the rows link to, so that every value reads as a person reads
+it (labels, names, Ja/Nee, Dutch moments), never as a code or an id. The access
+log keeps codes; `access_words` says a row in words.
 """
 
 from __future__ import annotations
