@@ -13,8 +13,10 @@ class CaseflowConfig(AppConfig):
         from caseflow.demo import register_demo_seeder
         from caseflow.demo_callbacks import demo_callbacks_seed
         from caseflow.roles import sync_role_groups
+        from caseflow.topics import topics_first_list
 
         post_migrate.connect(sync_role_groups, dispatch_uid="caseflow.sync_role_groups")
+        post_migrate.connect(topics_first_list, sender=self, dispatch_uid="caseflow.topics_first_list")
         register_demo_seeder("callbacks", lambda count: f"{demo_callbacks_seed()} call-backs", order=90)
         _register_personal_data()
 
