@@ -33,7 +33,7 @@ def test_a_team_lead_reassigns_an_overdue_case_and_the_new_owner_sees_it(
     page.goto("/teamleider/")
     expect(page.get_by_test_id("dashboard")).to_contain_text("Te late terugbelverzoeken: 1")
     page.get_by_test_id("figure-overdue").click()
-    overdue = page.get_by_test_id("overdue-callbacks")
+    overdue = page.get_by_test_id("team-callbacks")
     expect(overdue).to_contain_text(case.reference)
     expect(overdue).to_contain_text("Uitslag gesprek met school")
 
