@@ -38,6 +38,10 @@ class CallbackTimeForm(forms.Form):
             naive = datetime.strptime(self.cleaned_data["slot"], SLOT_FORMAT)
         except ValueError:
             raise forms.ValidationError(_("Choose one of the offered times."), code="not_a_slot") from None
+        # The grid offers the next few working days. A year further is no promise to a parent,
+        # and a time near the calendar's end would overflow when its window is added.
+        if naive.year > timezone.localdate().year + 1:
+            raise forms.ValidationError(_("Choose a time within the coming year."), code="too_far_ahead")
         return timezone.make_aware(naive, timezone.get_default_timezone())
 
 

@@ -711,6 +711,7 @@ FOUND = [
     ("case_erase", {"reason": "x" * 300}),  # PostgreSQL: the history's change reason holds 100
     ("login", {"username": "0" * HUGE}),  # PostgreSQL: django-axes' username column holds 255
     ("callback_slots", {"vanaf": "9999-12-30"}),  # five working days from then: past the calendar's end
+    ("callback_reschedule", {"slot": "9999-12-31T23:00"}),  # its window ends past the calendar's end
     ("team_queue_reassign", {"overdragen-cases": "9223372036854775808"}),  # SQLite: `pk__in` overflows
     ("case_edit", {"topics": ["1", "9223372036854775808"]}),
     ("call_add", {"gesprek-topics": "-9223372036854775809"}),
