@@ -53,7 +53,7 @@ def _stop_waiting_referrals(sender, record, by, **kwargs) -> None:
 
 def _register_personal_data() -> None:
     from caseflow.privacy import PersonalData, register_personal_data
-    from referrals.models import MANUAL, Referral
+    from referrals.models import Referral
 
     # The rule id and version stay for the statistics; the reasons may be the advisor's own words.
     # A declined referral must keep some reason (constraint referral_declined_has_reason): a dash.
@@ -63,5 +63,22 @@ def _register_personal_data() -> None:
                      # The case's history reads it with its loket, a referral without advice as one of
                      # the advisor's own judgement, a rule by its id (caseflow.audit).
                      named=lambda referral: _("referral to %(loket)s") % {"loket": referral.loket.name},
-                     labels={"rule_id": lambda: {MANUAL: _("own judgement")}})
+                     labels={"rule_id": _rule_labels})
     )  # fmt: skip
+
+
+def _rule_labels() -> dict[str, str]:
+    """A rule in the case's history by what it advises ("advies voor RegelRecht"), never its code.
+
+    The names come from the shipped directory file, not the database, so the history reads no
+    more rows for them; an organisation a team lead renamed still reads as it was shipped.
+    """
+    import json
+
+    from referrals.directory import DATA_FILE
+    from referrals.models import MANUAL
+    from referrals.rules import RULES
+
+    names = {row["code"]: row["name"] for row in json.loads(DATA_FILE.read_text(encoding="utf-8"))["loketten"]}
+    labels = {rule.id: _("advice for %(loket)s") % {"loket": names.get(rule.loket, rule.loket)} for rule in RULES}
+    return {**labels, MANUAL: _("own judgement")}

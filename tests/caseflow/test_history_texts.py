@@ -26,6 +26,7 @@ from consent.models import Purpose
 from consent.services import consent_give, consent_withdraw, disclosure_make
 from intake import services as intake
 from referrals.models import Loket
+from referrals.selectors import advice_for_case
 from referrals.services import referral_make
 from tests.caseflow import test_access_logged as walk
 from tests.factories import CallerFactory, UserFactory, case_with_call
@@ -415,3 +416,15 @@ def test_the_referral_package_shows_no_none_for_a_fact_not_known(advisor_client,
 
     package = _text(page.content.decode().split('data-testid="package"')[1].split("</dl>")[0])
     assert "Yara" in package and not _RAW.search(package), package
+
+
+def test_a_referral_on_the_rules_advice_names_what_the_rule_advised_not_its_code(thursday, team_lead, advisor):
+    case = case_with_call(advisor, steps_taken=[])  # not talked to the school yet: the school first
+    advice = next(item for item in advice_for_case(case) if Loket.objects.get(code=item.loket).direct_referral)
+    referral_make(case=case, loket=Loket.objects.get(code=advice.loket), by=advisor, advice=advice)
+
+    html = _history(signed_in_client(team_lead), case)
+
+    loket_name = Loket.objects.get(code=advice.loket).name
+    assert _fields_of(html, "regel") == [("—", f"advies voor {loket_name}")]
+    assert advice.rule not in _text(html)
