@@ -22,11 +22,22 @@
       var search = document.querySelector("main [data-shortcut-search]") || document.querySelector("[data-shortcut-search]");
       if (search) {
         event.preventDefault();
-        search.focus();
-        search.select();
+        focusSearch(search);
       }
     }
   });
+
+  // In a narrow window the menu, and its search box, is folded away: unfold it first.
+  function focusSearch(search) {
+    var menu = search.closest(".collapse");
+    if (menu && search.offsetParent === null && window.bootstrap) {
+      menu.addEventListener("shown.bs.collapse", function () { focusSearch(search); }, { once: true });
+      window.bootstrap.Collapse.getOrCreateInstance(menu).show();
+      return;
+    }
+    search.focus();
+    search.select();
+  }
 
   // Autosave: a form with data-autosave-url sends its fields to the server a
   // moment after the advisor stops typing, and once more when the page is left.

@@ -193,3 +193,16 @@ def test_the_save_bar_never_covers_the_field_that_has_the_focus(page: Page, tran
                 covered.append(where)
             index += 1
         assert covered == [], f"{path}: fields under the save bar: {covered}"
+
+
+def test_in_a_narrow_window_ctrl_k_unfolds_the_menu_and_finds_its_search_box(page: Page, transactional_db, sign_in):
+    _advisor(sign_in)
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.goto("/zaken/mijn/")
+    expect(page.locator("#menu-zoekterm")).to_be_hidden()
+
+    page.locator("main").focus()
+    page.keyboard.press("Control+k")
+
+    expect(page.locator("#menu-zoekterm")).to_be_visible()
+    expect(page.locator("#menu-zoekterm")).to_be_focused()
