@@ -126,7 +126,7 @@ def _columns(rows: list[tuple[str, float]], values: list[float]) -> Chart:
     # Every n-th label, so that two written labels are a line apart across their slant (and
     # a little more, as positions are rounded).
     every = math.ceil((LINE_HEIGHT + 2) / (step * slant))
-    top, base = PAD + LINE_HEIGHT // 2, PAD + LINE_HEIGHT // 2 + COLUMN_HEIGHT
+    base = PAD + LINE_HEIGHT // 2 + COLUMN_HEIGHT
     bars = []
     for index, (label, value) in enumerate(rows):
         height = round(COLUMN_HEIGHT * value / values[-1])

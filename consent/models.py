@@ -93,19 +93,19 @@ class Purpose(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_for(self, recipient_code: str) -> bool:
-        return not self.recipient_codes or recipient_code in self.recipient_codes
-
-    def categories_beyond(self, categories) -> set[str]:
-        """Those of the categories this purpose may not cover (none when it names no categories)."""
-        return set(categories) - set(self.category_codes) if self.category_codes else set()
-
     def save(self, *args, **kwargs) -> None:
         if self.pk:
             previous = Purpose.objects.filter(pk=self.pk).values_list("text", flat=True).first()
             if previous is not None and previous != self.text:
                 self.version += 1
         super().save(*args, **kwargs)
+
+    def is_for(self, recipient_code: str) -> bool:
+        return not self.recipient_codes or recipient_code in self.recipient_codes
+
+    def categories_beyond(self, categories) -> set[str]:
+        """Those of the categories this purpose may not cover (none when it names no categories)."""
+        return set(categories) - set(self.category_codes) if self.category_codes else set()
 
 
 class AppendOnly(models.Model):

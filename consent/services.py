@@ -25,7 +25,13 @@ from caseflow.models import Case, User
 from caseflow.services import case_lock
 from consent.authority import authority_now, giver_counts
 from consent.models import (
-    Authority, ConsentRecord, DataCategory, Disclosure, Purpose, RecipientNotice, category_labels,
+    Authority,
+    ConsentRecord,
+    DataCategory,
+    Disclosure,
+    Purpose,
+    RecipientNotice,
+    category_labels,
 )
 from consent.signals import consent_withdrawn
 

@@ -52,13 +52,13 @@ def _people_of_cases(case_ids):
 
 
 def _register_personal_data() -> None:
+    from caseflow.dates import moment_text
     from caseflow.privacy import (
         PersonalData,
         register_anonymise_hook,
         register_personal_data,
         register_retention_sweep,
     )
-    from caseflow.dates import moment_text
     from intake.models import Call, CallDraft, Caller, Child, ParentQuestion, StepTaken
 
     # `named`: how the case's history names a row (caseflow.audit); an anonymised one by its kind.

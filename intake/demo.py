@@ -25,7 +25,15 @@ from caseflow import roles
 from caseflow.history import writes_keeping_history_otherwise
 from caseflow.models import AtHome, Case, CaseReferenceCounter, CaseStatus, CloseReason, Topic
 from intake.models import (
-    Call, Caller, Channel, Child, ParentQuestion, Relation, SchoolType, StepTaken, YesNoUnknown,
+    Call,
+    Caller,
+    Channel,
+    Child,
+    ParentQuestion,
+    Relation,
+    SchoolType,
+    StepTaken,
+    YesNoUnknown,
 )
 from intake.normalise import search_key
 

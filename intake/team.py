@@ -17,4 +17,6 @@ def _calls_per_week(start: datetime, end: datetime) -> list[tuple[str, float]]:
 
 def register() -> None:
     register_series(Series("calls-per-week", _("Calls per week"), _("calls"), 10, _calls_per_week))
-    register_work_figure(WorkFigure("inbox", _("Messages waiting in the inbox"), 10, inbox_waiting_count, "inbox:inbox"))
+    register_work_figure(
+        WorkFigure("inbox", _("Messages waiting in the inbox"), 10, inbox_waiting_count, "inbox:inbox")
+    )

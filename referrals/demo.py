@@ -34,8 +34,14 @@ from django.utils.translation import gettext as _
 from caseflow.demo import demo_newest_cases, demo_rows_insert
 from caseflow.models import AtHome, Case, CaseStatus, CloseReason, weeks_since
 from consent.demo import (
-    WITHDRAWAL_REASONS, Giver, demo_consent, demo_consent_withdrawn, demo_consents_insert, demo_disclosure,
-    end_of_validity, purposes_by_code,
+    WITHDRAWAL_REASONS,
+    Giver,
+    demo_consent,
+    demo_consent_withdrawn,
+    demo_consents_insert,
+    demo_disclosure,
+    end_of_validity,
+    purposes_by_code,
 )  # fmt: skip
 from consent.models import DataCategory
 from intake.models import Call, Caller, Child, YesNoUnknown
@@ -270,7 +276,7 @@ def _all_moved_on(rng, now, made: list[tuple], package_purpose, result: _Made) -
 def _statuses(rng: random.Random, group: tuple[bool, bool], count: int) -> list[str]:
     """`count` statuses in the group's proportions, shuffled: the i-th is the one at i / count along
     them, so that even a small demo has the group's first status and, from a few on, the others."""
-    statuses, weights = zip(*_STATUSES[group].items())
+    statuses, weights = zip(*_STATUSES[group].items(), strict=True)
     bounds = list(itertools.accumulate(weights))
     drawn = [statuses[bisect.bisect_right(bounds, index * bounds[-1] / count)] for index in range(count)]
     rng.shuffle(drawn)

@@ -31,7 +31,9 @@ class ContactForm(forms.Form):
     )  # fmt: skip
     child_first_name = forms.CharField(label=_("Your child's first name (optional)"), max_length=60, required=False)
     school_type = forms.ChoiceField(
-        label=_("Type of school (optional)"), required=False, choices=[("", _("I don't know / not given")), *SchoolType.choices]
+        label=_("Type of school (optional)"),
+        required=False,
+        choices=[("", _("I don't know / not given")), *SchoolType.choices],
     )
     question = forms.CharField(
         label=_("What is your question?"),

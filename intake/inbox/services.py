@@ -229,7 +229,8 @@ def inbox_message_to_call(
     else:
         call = case_open_with_call(by=by, caller=caller or {}, child=child or {}, call=call_fields, topics=[])
     callback = callback_schedule(
-        case=call.case, by=by, assigned_to=by, due_at=_first_free_slot(by), window_minutes=settings.CALLBACK_SLOT_MINUTES,
+        case=call.case, by=by, assigned_to=by, due_at=_first_free_slot(by),
+        window_minutes=settings.CALLBACK_SLOT_MINUTES,
         subject=_callback_subject(message), phone=message.phone or (caller or {}).get("phone", ""),
     )  # fmt: skip
     now = timezone.now()

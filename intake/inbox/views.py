@@ -44,7 +44,8 @@ def _inbox_page(request: HttpRequest, *, bound: MessageToCallForm | None = None,
     rows = []
     for message in shown:
         mine = matches.get(message.pk, [])
-        form = bound if bound is not None and bound.message == message else MessageToCallForm(message=message, matches=mine)
+        refused_here = bound is not None and bound.message == message
+        form = bound if refused_here else MessageToCallForm(message=message, matches=mine)
         rows.append(InboxRow(message, mine, form))
     # The messages are personal data of no case yet: one row for the page; and one per case it showed.
     access_record(request, AccessAction.VIEW, what="inbox")

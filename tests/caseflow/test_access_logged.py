@@ -15,7 +15,6 @@ import re
 import uuid
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 from django.apps import apps
 from django.urls import resolve, reverse

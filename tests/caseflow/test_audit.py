@@ -62,7 +62,7 @@ def test_a_search_that_finds_nothing_is_logged_without_a_case(advisor_client, ad
     assert _entries(advisor, "search") == [(None, "search by name: nothing found")]
 
 
-def test_the_duplicate_warning_is_logged_as_a_search_for_the_cases_it_names(call_screen, advisor):
+def test_the_duplicate_warning_is_logged_as_a_search_for_the_cases_it_names(call_screen, advisor):  # noqa: F811
     existing = case_with_call(advisor, caller_name="Fatima el Amrani", phone="+31612345678")
     page = call_screen.post().content.decode()
     assert 'data-testid="duplicate-warning"' in page

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 from django.utils import timezone
-
 from playwright.sync_api import Page, expect
 
 from caseflow import roles

@@ -126,7 +126,8 @@ def test_without_configured_providers_every_delivery_is_refused(settings):
         (json.dumps({**VOICEMAIL, "duration_seconds": -1}).encode(), "“duration_seconds” moet een heel aantal"),
         (json.dumps({**VOICEMAIL, "transcript": 12}).encode(), "“transcript” moet een tekst zijn."),
         (json.dumps({**VOICEMAIL, "recording_ref": "x" * 201}).encode(), "“recording_ref” is langer dan 200 tekens."),
-        (json.dumps({**VOICEMAIL, "recording_ref": "", "transcript": ""}).encode(), "“recording_ref” of een “transcript”"),
+        (json.dumps({**VOICEMAIL, "recording_ref": "", "transcript": ""}).encode(),
+         "“recording_ref” of een “transcript”"),
     ],
     ids=["broken", "not utf-8", "a list", "no date", "no offset", "future", "duration as text", "negative duration",
          "transcript not text", "reference too long", "nothing to listen to"],  # fmt: skip
