@@ -15,6 +15,7 @@ from caseflow.forms import ModelIdsField
 from caseflow.models import AtHome, Topic
 from caseflow.phones import PhoneField
 from intake.models import Call, Caller, Child, ParentQuestion, StepTaken
+from intake.selectors import CASE_FACTS
 
 # The helpline advises on school-age children and young people in MBO/HBO.
 OLDEST_AGE = 27
@@ -125,15 +126,7 @@ class CallForm(_FieldsOnly):
     class Meta:
         model = Call
         fields = [
-            "questions",
-            "steps_taken",
-            "conflict",
-            "disagrees_with_advice",
-            "at_home",
-            "at_home_since",
-            "care_involved",
-            "legal_procedure",
-            "truancy",
+            *CASE_FACTS,  # the facts a next call on the case starts from, in the form's order
             "topics",
             "notes",
             "advice",

@@ -1,3 +1,5 @@
+import functools
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -67,18 +69,24 @@ def _register_personal_data() -> None:
     )  # fmt: skip
 
 
+@functools.cache
+def _shipped_loket_names() -> dict[str, str]:
+    import json
+
+    from referrals.directory import DATA_FILE
+
+    return {row["code"]: row["name"] for row in json.loads(DATA_FILE.read_text(encoding="utf-8"))["loketten"]}
+
+
 def _rule_labels() -> dict[str, str]:
     """A rule in the case's history by what it advises ("advies voor RegelRecht"), never its code.
 
     The names come from the shipped directory file, not the database, so the history reads no
     more rows for them; an organisation a team lead renamed still reads as it was shipped.
     """
-    import json
-
-    from referrals.directory import DATA_FILE
     from referrals.models import MANUAL
     from referrals.rules import RULES
 
-    names = {row["code"]: row["name"] for row in json.loads(DATA_FILE.read_text(encoding="utf-8"))["loketten"]}
+    names = _shipped_loket_names()
     labels = {rule.id: _("advice for %(loket)s") % {"loket": names.get(rule.loket, rule.loket)} for rule in RULES}
     return {**labels, MANUAL: _("own judgement")}

@@ -96,25 +96,25 @@ def message_to_call(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(handled.case)
 
 
-@require_POST
-def pick_up(request: HttpRequest, pk: int) -> HttpResponse:
+def _claim_changed(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:
+    """Pick a message up or put it back, and say how it went on the inbox page."""
     message = _message_for(request, pk)
     try:
-        services.inbox_pick_up(message=message, by=request.user)
+        service(message=message, by=request.user)
     except ValidationError as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("You have picked up this message; your colleagues see that you are on it."))
+        messages.success(request, done)
     return redirect("inbox:inbox")
+
+
+@require_POST
+def pick_up(request: HttpRequest, pk: int) -> HttpResponse:
+    return _claim_changed(request, pk, services.inbox_pick_up,
+                          _("You have picked up this message; your colleagues see that you are on it."))  # fmt: skip
 
 
 @require_POST
 def put_back(request: HttpRequest, pk: int) -> HttpResponse:
-    message = _message_for(request, pk)
-    try:
-        services.inbox_put_back(message=message, by=request.user)
-    except ValidationError as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.info(request, _("The message is back in the inbox for the whole team."))
-    return redirect("inbox:inbox")
+    return _claim_changed(request, pk, services.inbox_put_back,
+                          _("The message is back in the inbox for the whole team."))  # fmt: skip
