@@ -239,8 +239,7 @@ _ADMIN_ROWS = {
     "consent/disclosure": lambda: Disclosure.objects.get(),
     "intake/inboxmessage": lambda: InboxMessage.objects.get(),
     "caseflow/user": lambda: User.objects.get(username="anna"),
-    # Topics come from a data migration, which a transactional test's flush before this one removes.
-    "caseflow/topic": lambda: Topic.objects.first() or Topic.objects.create(code="walk", name="Wandeling"),
+    "caseflow/topic": lambda: Topic.objects.first(),
     "referrals/loket": lambda: Loket.objects.first(),
     "referrals/ruleparameter": lambda: RuleParameter.objects.first(),
     "consent/purpose": lambda: Purpose.objects.first(),
