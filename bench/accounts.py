@@ -1,6 +1,6 @@
 """Who the benchmark signs in as, with sessions that have passed both sign-in steps.
 
-Every page needs a verified second factor (caseflow/security.py), so each bench
+Every page needs a verified second factor (caseflow/accounts/security.py), so each bench
 user gets a confirmed TOTP device, and its session carries that device's id
 under django-otp's session key, as django_otp.login() leaves it after the code
 was typed. Sessions are made directly in the database (no password, no code).
@@ -31,7 +31,7 @@ def verified_session_cookie(user) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    from caseflow.security import ACTIVE_AT, STARTED_AT
+    from caseflow.accounts.security import ACTIVE_AT, STARTED_AT
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
@@ -61,7 +61,7 @@ def personas():
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
-    from caseflow import roles
+    from caseflow.accounts import roles
 
     users = get_user_model().objects
     advisor = (
@@ -78,7 +78,7 @@ def load_advisors(count: int) -> list:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from caseflow import roles
+    from caseflow.accounts import roles
 
     group = Group.objects.get(name=roles.ADVISOR)
     users = []

@@ -22,7 +22,7 @@ def run_load(port: int, *, advisors: list, seconds: float, think_seconds: float,
     """One run of bench/load.py with these advisors (each its own session); its summary."""
     from django.conf import settings
 
-    from caseflow.models import Topic
+    from caseflow.cases.models import Topic
     from intake.models import SchoolType, StepTaken
 
     config = {
@@ -79,7 +79,7 @@ def remove_cases_of(advisors: list) -> int:
     and keeps its lines (their case becomes empty, as for any deleted case)."""
     from django.db import transaction
 
-    from caseflow.models import Case
+    from caseflow.cases.models import Case
     from intake.models import Call, CallDraft, Caller, Child
 
     case_ids = list(Case.objects.filter(owner__in=advisors).values_list("pk", flat=True))

@@ -89,8 +89,8 @@ def team_pages(advisor) -> list[Page]:
     filtered and sorted the closest way the admin can (o=-5: last contact, newest first)."""
     from django.utils import timezone
 
-    from caseflow.models import OPEN_STATUSES
-    from caseflow.team import days_back, stale_since
+    from caseflow.cases.models import OPEN_STATUSES
+    from caseflow.team.dashboard import days_back, stale_since
 
     now = timezone.now()
     open_ = {"status__in": ",".join(OPEN_STATUSES)}
@@ -185,14 +185,14 @@ def dashboard_figures(runs: int = 5) -> list[tuple[str, int, float]]:
     so that the report shows what each adds to the dashboard's time."""
     from django.utils import translation
 
-    from caseflow import team
-    from caseflow.models import Case
+    from caseflow.cases.models import Case
+    from caseflow.team.figures import case_figures, work_figures
 
     def case_count(figure):
         return lambda: Case.objects.open().filter(figure.condition()).count()
 
-    counts = [(figure.label, case_count(figure)) for figure in team.case_figures()]
-    counts += [(figure.label, figure.count) for figure in team.work_figures()]
+    counts = [(figure.label, case_count(figure)) for figure in case_figures()]
+    counts += [(figure.label, figure.count) for figure in work_figures()]
     measured = []
     with translation.override("en"):
         for label, count in counts:

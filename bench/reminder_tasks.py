@@ -12,8 +12,9 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from caseflow.models import Callback, CallbackStatus, Notification, NotificationKind
-from caseflow.notifications import team_leads
+from caseflow.callbacks.models import Callback, CallbackStatus
+from caseflow.notifications.models import Notification, NotificationKind
+from caseflow.notifications.services import team_leads
 
 
 @shared_task

@@ -33,7 +33,7 @@ TIMEOUT_SECONDS = 900
 
 def run(production_env: dict[str, str], *, count: int, log_path: Path) -> dict:
     from bench.reminder_tasks import remind_one
-    from caseflow.tasks import callbacks_tick
+    from caseflow.callbacks.tasks import callbacks_tick
 
     _remove()
     caught_up = _catch_up()
@@ -62,7 +62,7 @@ def _send_each(task, ids: list[int], queue: str) -> None:
 def _catch_up() -> dict:
     """What the beat would have done since the database was seeded: remind and escalate the
     seeded call-backs that fell due meanwhile, so that the measured runs only do the bench's."""
-    from caseflow.callbacks import callbacks_escalate_overdue, callbacks_remind_due
+    from caseflow.callbacks.reminders import callbacks_escalate_overdue, callbacks_remind_due
 
     return {"reminded": callbacks_remind_due(), "escalated": callbacks_escalate_overdue()}
 
@@ -71,7 +71,8 @@ def _measure(count: int, send) -> dict:
     from django.conf import settings
     from django.utils import timezone
 
-    from caseflow.models import Callback, CallbackStatus, Notification, NotificationKind
+    from caseflow.callbacks.models import Callback, CallbackStatus
+    from caseflow.notifications.models import Notification, NotificationKind
 
     ids = _create(count)
     lead = timedelta(minutes=settings.CALLBACK_REMINDER_LEAD_MINUTES)
@@ -116,9 +117,11 @@ def _create(count: int) -> list[int]:
     """`count` planned call-backs on seeded cases, for the seeded advisors, not due yet."""
     from django.utils import timezone
 
-    from caseflow import roles
-    from caseflow.history import bulk_create_tracked
-    from caseflow.models import Callback, Case, User
+    from caseflow.accounts import roles
+    from caseflow.accounts.models import User
+    from caseflow.callbacks.models import Callback
+    from caseflow.cases.models import Case
+    from caseflow.lib.history import bulk_create_tracked
 
     advisors = list(
         User.objects.filter(groups__name=roles.ADVISOR, is_active=True)
@@ -139,8 +142,8 @@ def _create(count: int) -> list[int]:
 
 def _make_due(ids: list[int], due_at) -> None:
     """Move them all to `due_at` in one statement: from this moment they are due together."""
-    from caseflow.history import writes_keeping_history_otherwise
-    from caseflow.models import Callback
+    from caseflow.callbacks.models import Callback
+    from caseflow.lib.history import writes_keeping_history_otherwise
 
     with writes_keeping_history_otherwise("bench data: made due together; deleted with its history after"):
         Callback.objects.filter(pk__in=ids).update(due_at=due_at, window_ends_at=due_at + timedelta(minutes=15))
@@ -150,7 +153,8 @@ def _remove() -> None:
     """The bench's call-backs, their notifications and their history rows (also a crashed run's)."""
     from django.db import connection, transaction
 
-    from caseflow.models import Callback, Notification
+    from caseflow.callbacks.models import Callback
+    from caseflow.notifications.models import Notification
 
     with transaction.atomic(), connection.cursor() as cursor:
         table, history = Callback._meta.db_table, Callback.history.model._meta.db_table
@@ -166,7 +170,8 @@ def _compacted() -> None:
     covering index the team lead's dashboard reads (12 ms instead of 2 at 200,000 cases)."""
     from django.db import connection
 
-    from caseflow.models import Callback, Notification
+    from caseflow.callbacks.models import Callback
+    from caseflow.notifications.models import Notification
 
     with connection.cursor() as cursor:
         for model in (Callback, Notification):

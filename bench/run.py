@@ -70,11 +70,11 @@ def main() -> None:
 
     setup_test_environment()  # the test client's response.context (how many cases a page lists)
     from bench import accounts, pages, reminders
-    from caseflow import tally
+    from caseflow.team import tally
 
     # What a live system does by itself, which the bench cannot count on: the beat folds the
     # tally of cases (seeding left a row per change; the second fold is the one whose vacuum
-    # gets the table back to a few pages, see tests/caseflow/test_case_tally.py), and
+    # gets the table back to a few pages, see tests/caseflow/team/test_case_tally.py), and
     # autovacuum clears what an earlier run's load test and reminders left behind (it is
     # switched off on some test machines, and index-only scans then read the table after all).
     for _ in range(2):
@@ -260,7 +260,8 @@ def _seed_up_to(cases: int, env: dict[str, str]) -> float | None:
 
 
 def _volume() -> dict[str, int]:
-    from caseflow.models import Callback, Case
+    from caseflow.callbacks.models import Callback
+    from caseflow.cases.models import Case
     from consent.models import ConsentRecord, Disclosure
     from intake.models import Call, InboxMessage
     from referrals.models import Referral

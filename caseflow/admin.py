@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from caseflow.admin_readonly import ReadOnlyHistoryAdmin
-from caseflow.models import Case, Topic, User
+from caseflow.accounts.models import User
+from caseflow.audit.admin_readonly import ReadOnlyHistoryAdmin
+from caseflow.cases.models import Case, Topic
 
 
 @admin.register(User)

@@ -10,26 +10,29 @@ class CaseflowConfig(AppConfig):
     verbose_name = _("Caseflow")
 
     def ready(self) -> None:
+        from caseflow.accounts.roles import sync_role_groups
+        from caseflow.audit.access_log import register_page_words
+        from caseflow.callbacks.demo import demo_callbacks_seed
+        from caseflow.callbacks.services import callback_cancel_open
+        from caseflow.cases.services import register_close_hook
+        from caseflow.cases.topics import topics_first_list
         from caseflow.demo import register_demo_seeder
-        from caseflow.demo_callbacks import demo_callbacks_seed
-        from caseflow.roles import sync_role_groups
-        from caseflow.topics import topics_first_list
+        from caseflow.team.figures import EXPORT_PAGE, export_page_words
 
         post_migrate.connect(sync_role_groups, dispatch_uid="caseflow.sync_role_groups")
         post_migrate.connect(topics_first_list, sender=self, dispatch_uid="caseflow.topics_first_list")
+        register_close_hook("callbacks", callback_cancel_open)
+        register_page_words(EXPORT_PAGE, export_page_words)
         register_demo_seeder("callbacks", lambda count: f"{demo_callbacks_seed()} call-backs", order=90)
         _register_personal_data()
 
 
 def _register_personal_data() -> None:
-    from caseflow.dates import moment_text
-    from caseflow.models import Callback, Case
-    from caseflow.privacy import (
-        ANONYMISED_BY_ERASURE,
-        ANONYMISED_BY_RETENTION,
-        PersonalData,
-        register_personal_data,
-    )
+    from caseflow.audit.personal_data import PersonalData, register_personal_data
+    from caseflow.audit.retention import ANONYMISED_BY_ERASURE, ANONYMISED_BY_RETENTION
+    from caseflow.callbacks.models import Callback
+    from caseflow.cases.models import Case
+    from caseflow.lib.dates import moment_text
 
     free_text = {"summary": "", "close_note": "", "flag_reason": "", "review_question": "", "review_comment": "",
                  "retention_hold_reason": ""}  # fmt: skip
@@ -53,4 +56,4 @@ class CaseflowAdminConfig(admin_apps.AdminConfig):
 
     default = False
 
-    default_site = "caseflow.admin_site.CaseflowAdminSite"
+    default_site = "caseflow.accounts.admin_site.CaseflowAdminSite"

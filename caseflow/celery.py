@@ -25,7 +25,7 @@ class RedisChannel(kombu_redis.Channel):
     other outage. The message stays unacknowledged: Redis gives it out again after
     the visibility timeout, if Redis kept it at all. Both are harmless, as every
     task is idempotent and the next beat tick claims what is due from the
-    database (tests/caseflow/test_callback_broker_outage.py).
+    database (tests/caseflow/callbacks/test_broker_outage.py).
     """
 
     def _connparams(self, asynchronous=False):
@@ -41,4 +41,7 @@ class RedisTransport(kombu_redis.Transport):
 
 app = Celery("caseflow")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each installed app's `tasks` module (caseflow.tasks, intake.tasks, ...), and those of
+# caseflow's concern packages, which are not apps of their own.
 app.autodiscover_tasks()
+app.autodiscover_tasks(["caseflow.audit", "caseflow.callbacks", "caseflow.team"])

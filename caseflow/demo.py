@@ -1,67 +1,22 @@
-"""Demo accounts and demo data for a first look at Caseflow (`make run`) and for
-the benchmarks; never in production.
+"""Demo data for a first look at Caseflow (`make run`) and for the benchmarks; never in
+production. The demo accounts are in accounts/demo.py.
 
-The data itself comes from the apps that own it: each registers a seeder in
-its AppConfig.ready(), so caseflow does not import them.
+The data itself comes from the concerns and apps that own it: each registers a seeder
+when it starts (AppConfig.ready()), so this module imports none of them.
 """
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 from django.db.models import QuerySet
 
-from caseflow import roles
-from caseflow.history import writes_keeping_history_otherwise
-from caseflow.models import Case
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    first_name: str
-    last_name: str
-    role: str
-
-
-DEMO_ACCOUNTS = (
-    DemoAccount("adviseur", "Anna", "de Vries", roles.ADVISOR),
-    DemoAccount("adviseur2", "Bram", "Jansen", roles.ADVISOR),
-    DemoAccount("teamleider", "Carla", "Bakker", roles.TEAM_LEAD),
-)
-
-
-@transaction.atomic
-def demo_accounts_reset() -> list[tuple[DemoAccount, str]]:
-    """Create or refresh the demo accounts, each with a new random password.
-
-    Returns each account with its password, to be shown once in the terminal.
-    Refused unless DEBUG is on: known accounts must never reach a real server.
-    """
-    if not settings.DEBUG:
-        raise ImproperlyConfigured("Demo accounts are only made with DEBUG on.")
-    user_model = get_user_model()
-    made = []
-    for account in DEMO_ACCOUNTS:
-        user, _ = user_model.objects.get_or_create(username=account.username)
-        user.first_name, user.last_name = account.first_name, account.last_name
-        user.is_active = True
-        password = secrets.token_urlsafe(9)
-        user.set_password(password)
-        user.save()
-        user.groups.set([Group.objects.get(name=account.role)])
-        made.append((account, password))
-    return made
-
+from caseflow.cases.models import Case
+from caseflow.lib.history import writes_keeping_history_otherwise
 
 # A seeder adds `count` cases' worth of its app's data and says what it made.
 DemoSeeder = Callable[[int], str]

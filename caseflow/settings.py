@@ -106,17 +106,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every view needs a signed-in user unless it is marked @login_not_required,
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    # ... and the second factor (caseflow/security.py), within the session's limits.
+    # ... and the second factor (caseflow/accounts/security.py), within the session's limits.
     "django_otp.middleware.OTPMiddleware",
-    "caseflow.security.SecondFactorMiddleware",
-    "caseflow.security.SessionLimitsMiddleware",
+    "caseflow.accounts.security.SecondFactorMiddleware",
+    "caseflow.accounts.security.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records request.user as the author of every history row written in a request.
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Writes the access log rows for the cases a page showed, once it is answered (caseflow/audit.py).
-    "caseflow.audit.AccessLogMiddleware",
+    # Writes the access log rows for the cases a page showed, once it is answered (caseflow/audit/access_log.py).
+    "caseflow.audit.access_log.AccessLogMiddleware",
     # Last, as django-axes asks: counts failed sign-ins and answers a locked-out username.
     "axes.middleware.AxesMiddleware",
 ]
@@ -136,7 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "caseflow.context_processors.roles_context",
+                "caseflow.accounts.context_processors.roles_context",
             ],
         },
     },
@@ -243,7 +243,7 @@ SILENCED_SYSTEM_CHECKS.append("axes.W006")
 AXES_RESET_ON_SUCCESS = True
 # Every failed sign-in is kept (admin: sign-in failures), not only the counts.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_LOCKOUT_CALLABLE = "caseflow.security.locked_out"
+AXES_LOCKOUT_CALLABLE = "caseflow.accounts.security.locked_out"
 # Axes' own log lines would carry the username and address; ours carry the user id.
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
@@ -322,7 +322,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caseflow@localhost")
 # --- Team leads --------------------------------------------------------------------
 
 # The dashboard and the queue sum a tally of cases that grows by two rows per change of owner,
-# status, at home, flag or review; this folds it back to one row per group (caseflow/tally.py).
+# status, at home, flag or review; this folds it back to one row per group (caseflow/team/tally.py).
 CELERY_BEAT_SCHEDULE["tally-compact"] = {"task": "caseflow.tasks.tally_compact", "schedule": 300}
 
 # An open case without contact for this many days counts as stuck on the dashboard.

@@ -4,9 +4,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from caseflow import callback_views, case_views, privacy_views, team_views, two_factor, views
-from caseflow.converters import CaseReferenceConverter
-from caseflow.security import second_factor_exempt
+from caseflow import views
+from caseflow.accounts import two_factor
+from caseflow.accounts.security import second_factor_exempt
+from caseflow.audit import views as privacy_views
+from caseflow.callbacks import views as callback_views
+from caseflow.cases import views as case_views
+from caseflow.cases.converters import CaseReferenceConverter
+from caseflow.team import views as team_views
 
 register_converter(CaseReferenceConverter, "ref")
 

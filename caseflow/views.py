@@ -7,8 +7,8 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from caseflow.accounts.security import passive
 from caseflow.health import service_states
-from caseflow.security import passive
 
 security_log = logging.getLogger("caseflow.security")
 
@@ -24,7 +24,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico by themselves, whatever the page links (templates/base.html
     links our SVG icon): send them there instead of answering 404. A browser's own request, so
-    it is not the advisor's activity (caseflow.security.passive)."""
+    it is not the advisor's activity (caseflow.accounts.security.passive)."""
     return redirect(static("favicon.svg"))
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from caseflow.admin_readonly import ReadOnlyHistoryAdmin
+from caseflow.audit.admin_readonly import ReadOnlyHistoryAdmin
 from consent.models import ConsentRecord, Disclosure, Purpose
 
 

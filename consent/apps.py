@@ -11,8 +11,8 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent")
 
     def ready(self) -> None:
+        from caseflow.cases.panels import CasePanel, register_case_panel
         from caseflow.demo import register_demo_seeder
-        from caseflow.panels import CasePanel, register_case_panel
         from consent import team
         from consent.demo import demo_consents_seed
         from consent.panel import panel_recipients
@@ -38,11 +38,11 @@ def _helpline() -> list[tuple[str, str]]:
 
 
 def _register_personal_data() -> None:
-    from caseflow.privacy import PersonalData, register_personal_data
+    from caseflow.audit.personal_data import PersonalData, register_personal_data
     from consent.models import ConsentRecord, DataCategory, Disclosure, RecipientNotice
     from consent.recipients import recipient_choices
 
-    # How the case's history (caseflow.audit) reads these rows: by purpose and recipient, the
+    # How the case's history (caseflow.audit.timeline) reads these rows: by purpose and recipient, the
     # categories and recipients by their names; the giver's caller id and the recipient's code
     # stand beside the names they are for, the refusal's code beside its text.
     categories = {"categories": lambda: dict(DataCategory.choices)}

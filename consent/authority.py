@@ -1,7 +1,7 @@
 """Whether the giver of a consent has parental authority now, as the case records it.
 
 A consent row keeps the authority recorded when it was given. The gate and the screens ask
-the case instead (caseflow.parties: intake's answer), so that a correction of the caller stops
+the case instead (caseflow.cases.parties: intake's answer), so that a correction of the caller stops
 what was allowed, and the case page says why the consent no longer counts.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from caseflow.models import Case
-from caseflow.parties import case_parties
+from caseflow.cases.models import Case
+from caseflow.cases.parties import case_parties
 from consent.models import Authority, ConsentRecord
 
 

@@ -26,9 +26,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 
+from caseflow.cases.models import Case, CaseStatus
+from caseflow.cases.parties import case_parties
 from caseflow.demo import demo_newest_cases, demo_rows_insert
-from caseflow.models import Case, CaseStatus
-from caseflow.parties import case_parties
 from consent.models import Authority, ConsentMethod, ConsentRecord, DataCategory, Disclosure, Purpose
 from consent.recipients import recipient_choices
 
@@ -199,7 +199,7 @@ def _cases(newest) -> list[_Case]:
 
 def _with_giver(case: _Case) -> bool:
     """Whether the case has a caller with parental authority (the first of them gives consent), read
-    through caseflow.parties as the gate reads it: consent does not know the intake's callers."""
+    through caseflow.cases.parties as the gate reads it: consent does not know the intake's callers."""
     if not case.parties_read:
         parties = case_parties(Case(pk=case.pk))  # the provider needs the case's id only
         holder = next((party for party in parties.people if party.authority == Authority.YES), None)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.parties import CaseParties
+from caseflow.cases.parties import CaseParties
 from consent.models import Authority, ConsentMethod, DataCategory, Purpose
 from consent.recipients import recipient_choices
 

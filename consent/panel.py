@@ -22,10 +22,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caseflow.history import bulk_create_tracked
-from caseflow.models import Case, User
-from caseflow.parties import Party, people_of_cases
-from caseflow.phones import phone_display
+from caseflow.accounts.models import User
+from caseflow.cases.models import Case
+from caseflow.cases.parties import Party, people_of_cases
+from caseflow.lib.history import bulk_create_tracked
+from caseflow.lib.phones import phone_display
 from consent.models import ConsentRecord, DataCategory, Disclosure, Purpose
 from consent.services import GateAnswer, gate_decide
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from caseflow.models import Case
+from caseflow.cases.models import Case
 from consent.authority import authority_now, why_giver_does_not_count
 from consent.models import ConsentRecord, Disclosure, Purpose, RecipientNotice
 from consent.recipients import recipient_choices

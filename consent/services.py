@@ -21,8 +21,9 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from caseflow.models import Case, User
-from caseflow.services import case_lock
+from caseflow.accounts.models import User
+from caseflow.cases.locking import case_lock
+from caseflow.cases.models import Case
 from consent.authority import authority_now, giver_counts
 from consent.models import (
     Authority,

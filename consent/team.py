@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.team import CaseFigure, register_case_figure
+from caseflow.team.figures import CaseFigure, register_case_figure
 from consent.models import ConsentRecord
 
 # Soon enough to ask the parent again before data can no longer be shared.

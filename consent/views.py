@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseflow.access import LEAD_TEAM, case_for, require_permission
-from caseflow.audit import access_record, access_record_cases
-from caseflow.models import AccessAction, Case
-from caseflow.parties import case_parties
-from caseflow.request_input import plain_text
+from caseflow.accounts.access import LEAD_TEAM, case_for, require_permission
+from caseflow.audit.access_log import access_record, access_record_cases
+from caseflow.audit.models import AccessAction
+from caseflow.cases.models import Case
+from caseflow.cases.parties import case_parties
+from caseflow.lib.request_input import plain_text
 from consent import panel, selectors, services
 from consent.forms import ConsentGiveForm, WithdrawForm
 from consent.models import ConsentRecord, RecipientNotice

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from caseflow.admin_readonly import ReadOnlyHistoryAdmin
+from caseflow.audit.admin_readonly import ReadOnlyHistoryAdmin
 from intake.models import InboxMessage
 
 

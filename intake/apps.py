@@ -10,8 +10,8 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Intake")
 
     def ready(self) -> None:
+        from caseflow.cases.parties import register_case_parties
         from caseflow.demo import register_demo_seeder
-        from caseflow.parties import register_case_parties
         from intake import panels, team
         from intake.demo import demo_cases_seed
         from intake.demo_inbox import demo_inbox_seed
@@ -28,12 +28,12 @@ class IntakeConfig(AppConfig):
         register_demo_seeder("inbox", lambda count: f"{demo_inbox_seed(cases=count)} inbox messages", order=50)
 
 
-# In the order of caseflow.parties.Party's fields.
+# In the order of caseflow.cases.parties.Party's fields.
 PARTY_FIELDS = ("pk", "name", "parental_authority", "phone", "email")
 
 
 def _case_parties(case):
-    from caseflow.parties import CaseParties, Party
+    from caseflow.cases.parties import CaseParties, Party
     from intake.models import Caller, Child
 
     child = Child.objects.filter(case=case).values_list("first_name", flat=True).first() or ""
@@ -42,7 +42,7 @@ def _case_parties(case):
 
 
 def _people_of_cases(case_ids):
-    from caseflow.parties import Party
+    from caseflow.cases.parties import Party
     from intake.models import Caller
 
     people = {}
@@ -52,16 +52,16 @@ def _people_of_cases(case_ids):
 
 
 def _register_personal_data() -> None:
-    from caseflow.dates import moment_text
-    from caseflow.privacy import (
+    from caseflow.audit.personal_data import (
         PersonalData,
         register_anonymise_hook,
         register_personal_data,
         register_retention_sweep,
     )
+    from caseflow.lib.dates import moment_text
     from intake.models import Call, CallDraft, Caller, Child, ParentQuestion, StepTaken
 
-    # `named`: how the case's history names a row (caseflow.audit); an anonymised one by its kind.
+    # `named`: how the case's history names a row (caseflow.audit.timeline); an anonymised one by its kind.
     register_personal_data(
         PersonalData(Caller, "case", {"name": "", "phone": "", "phone_alt": "", "email": "", "search_name": ""},
                      _("Callers"), named=lambda caller: _("caller %(name)s") % {"name": caller.name})

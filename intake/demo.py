@@ -21,9 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from caseflow import roles
-from caseflow.history import writes_keeping_history_otherwise
-from caseflow.models import AtHome, Case, CaseReferenceCounter, CaseStatus, CloseReason, Topic
+from caseflow.accounts import roles
+from caseflow.cases.models import AtHome, Case, CaseReferenceCounter, CaseStatus, CloseReason, Topic
+from caseflow.lib.history import writes_keeping_history_otherwise
 from intake.models import (
     Call,
     Caller,

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from caseflow import roles
+from caseflow.accounts import roles
 from caseflow.demo import demo_newest_cases, demo_rows_insert
 from intake.demo import random_phone
 from intake.inbox.services import escalate_at_for

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.models import AtHome, CaseStatus, Topic
+from caseflow.cases.models import AtHome, CaseStatus, Topic
 from intake.models import SchoolType
 
 OPEN = "open"

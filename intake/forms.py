@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.forms import ModelIdsField
-from caseflow.models import AtHome, Topic
-from caseflow.phones import PhoneField
+from caseflow.cases.forms import ModelIdsField
+from caseflow.cases.models import AtHome, Topic
+from caseflow.lib.phones import PhoneField
 from intake.models import Call, Caller, Child, ParentQuestion, StepTaken
 from intake.selectors import CASE_FACTS
 

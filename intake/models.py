@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from caseflow.history import TrackedQuerySet
-from caseflow.models import AT_HOME_ALERT_WEEKS, AtHome, Case, Topic, weeks_since
-from caseflow.phones import phone_display
+from caseflow.cases.models import AT_HOME_ALERT_WEEKS, AtHome, Case, Topic, weeks_since
+from caseflow.lib.history import TrackedQuerySet
+from caseflow.lib.phones import phone_display
 from intake.normalise import search_key
 
 

@@ -1,4 +1,4 @@
-"""Turning names an advisor types into what we store and search on (phones: caseflow.phones)."""
+"""Turning names an advisor types into what we store and search on (phones: caseflow.lib.phones)."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import HttpRequest
 
-from caseflow.models import Case
-from caseflow.panels import CasePanel, register_case_panel
+from caseflow.cases.models import Case
+from caseflow.cases.panels import CasePanel, register_case_panel
 from intake.models import Call, Caller, Child
 
 # The timeline shows this many calls; older ones are rare and summarised by count.

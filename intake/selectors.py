@@ -17,8 +17,8 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Prefetch, Q, QuerySet
 
-from caseflow.models import Case
-from caseflow.phones import phone_e164_or_none
+from caseflow.cases.models import Case
+from caseflow.lib.phones import phone_e164_or_none
 from intake.models import Call, CallDraft, Caller, Child
 from intake.normalise import search_key
 

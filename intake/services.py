@@ -14,8 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from caseflow.models import Case, CaseStatus, Topic, User
-from caseflow.services import case_lock, case_mark_changed, case_open, case_record_contact
+from caseflow.accounts.models import User
+from caseflow.cases.locking import case_lock, case_mark_changed
+from caseflow.cases.models import Case, CaseStatus, Topic
+from caseflow.cases.services import case_open, case_record_contact
 from intake.models import Call, CallDraft, Caller, Child
 
 Fields = Mapping[str, Any]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.team import Series, WorkFigure, per_week, register_series, register_work_figure
+from caseflow.team.figures import Series, WorkFigure, per_week, register_series, register_work_figure
 from intake.inbox.selectors import inbox_waiting_count
 from intake.models import Call
 

@@ -17,12 +17,13 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseflow.access import CHANGE_CASE, VIEW_CASE, case_for, require_permission
-from caseflow.audit import access_record_cases, access_record_search
-from caseflow.models import AccessAction, Case
-from caseflow.panels import case_panels
-from caseflow.request_input import next_path, plain_text, row_id
-from caseflow.services import ConcurrentEditError
+from caseflow.accounts.access import CHANGE_CASE, VIEW_CASE, case_for, require_permission
+from caseflow.audit.access_log import access_record_cases, access_record_search
+from caseflow.audit.models import AccessAction
+from caseflow.cases.locking import ConcurrentEditError
+from caseflow.cases.models import Case
+from caseflow.cases.panels import case_panels
+from caseflow.lib.request_input import next_path, plain_text, row_id
 from intake import selectors, services
 from intake.drafts import DraftGrant, draft_grant_read, draft_grant_sign
 from intake.filters import CaseFilter

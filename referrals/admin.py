@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from caseflow.admin_readonly import ReadOnlyHistoryAdmin
+from caseflow.audit.admin_readonly import ReadOnlyHistoryAdmin
 from referrals.models import Loket, Referral, RuleParameter
 
 

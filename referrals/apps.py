@@ -2,7 +2,15 @@ import functools
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+# How the access log codes a referral package sent or printed (views.py), and says it in words.
+PACKAGE_PAGE = r"referral package (?P<loket>[\w-]+)"
+
+
+def _package_page_words(found) -> str:
+    return gettext("referral package %(loket)s") % {"loket": found["loket"]}
 
 
 class ReferralsConfig(AppConfig):
@@ -10,8 +18,9 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
+        from caseflow.audit.access_log import register_page_words
+        from caseflow.cases.panels import CasePanel, register_case_panel
         from caseflow.demo import register_demo_seeder
-        from caseflow.panels import CasePanel, register_case_panel
         from consent.recipients import register_recipients
         from consent.signals import consent_withdrawn
         from referrals import team
@@ -25,6 +34,7 @@ class ReferralsConfig(AppConfig):
         _register_personal_data()
         consent_withdrawn.connect(_stop_waiting_referrals, dispatch_uid="referrals.stop_waiting")
         register_recipients("lokets", _lokets)
+        register_page_words(PACKAGE_PAGE, _package_page_words)
         # After the cases (intake, 10), before the other consents (consent, 40): it makes the
         # consents its referrals to the onderwijsconsulenten needed.
         register_demo_seeder("referrals", lambda count: f"{demo_referrals_seed(cases=count)} referrals", order=30)
@@ -54,7 +64,7 @@ def _stop_waiting_referrals(sender, record, by, **kwargs) -> None:
 
 
 def _register_personal_data() -> None:
-    from caseflow.privacy import PersonalData, register_personal_data
+    from caseflow.audit.personal_data import PersonalData, register_personal_data
     from referrals.models import Referral
 
     # The rule id and version stay for the statistics; the reasons may be the advisor's own words.
@@ -63,7 +73,7 @@ def _register_personal_data() -> None:
         PersonalData(Referral, "case", {"reason": "", "notes": "", "decline_reason": "—"}, _("Referrals"),
                      kept=("rule_id", "rule_version"),
                      # The case's history reads it with its loket, a referral without advice as one of
-                     # the advisor's own judgement, a rule by its id (caseflow.audit).
+                     # the advisor's own judgement, a rule by its id (caseflow.audit.timeline).
                      named=lambda referral: _("referral to %(loket)s") % {"loket": referral.loket.name},
                      labels={"rule_id": _rule_labels})
     )  # fmt: skip

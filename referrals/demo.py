@@ -31,8 +31,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from caseflow.cases.models import AtHome, Case, CaseStatus, CloseReason, weeks_since
 from caseflow.demo import demo_newest_cases, demo_rows_insert
-from caseflow.models import AtHome, Case, CaseStatus, CloseReason, weeks_since
 from consent.demo import (
     WITHDRAWAL_REASONS,
     Giver,

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from caseflow.history import TrackedQuerySet
-from caseflow.models import Case
+from caseflow.cases.models import Case
+from caseflow.lib.history import TrackedQuerySet
 
 
 class Loket(models.Model):

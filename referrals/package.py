@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from caseflow.models import Case
+from caseflow.cases.models import Case
 from consent.models import DataCategory
 from intake.models import Call, Caller, Child
 from referrals.models import Referral

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.models import Case
+from caseflow.cases.models import Case
 from consent.models import Disclosure, Purpose
 from consent.services import recipients_cleared
 from intake.models import Call, Child

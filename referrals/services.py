@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from caseflow.models import Case, CaseStatus, User
-from caseflow.services import case_lock
+from caseflow.accounts.models import User
+from caseflow.cases.locking import case_lock
+from caseflow.cases.models import Case, CaseStatus
 from consent.models import ConsentRecord, DataCategory, Purpose
 from consent.services import consented_categories, disclosure_make, recipients_cleared
 from referrals.models import MANUAL, Loket, Referral, ReferralStatus

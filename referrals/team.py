@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.team import CaseFigure, Series, register_case_figure, register_series
+from caseflow.team.figures import CaseFigure, Series, register_case_figure, register_series
 from referrals.models import Referral, ReferralStatus
 
 # Sent on, or about to be: the helpline waits to hear how it went.

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseflow.access import VIEW_CASE, case_for, require_permission
-from caseflow.audit import access_record
-from caseflow.models import AccessAction, Case
-from caseflow.request_input import plain_text
+from caseflow.accounts.access import VIEW_CASE, case_for, require_permission
+from caseflow.audit.access_log import access_record
+from caseflow.audit.models import AccessAction
+from caseflow.cases.models import Case
+from caseflow.lib.request_input import plain_text
 from consent.services import DisclosureRefused, consent_gate
 from intake.models import ParentQuestion, StepTaken
 from referrals import selectors, services
@@ -40,7 +41,7 @@ def advice_preview(request: HttpRequest) -> HttpResponse:
 def _facts_from_form(request: HttpRequest, case: Case | None) -> Facts:
     from django.utils.dateparse import parse_date
 
-    from caseflow.models import weeks_since
+    from caseflow.cases.models import weeks_since
 
     data = request.GET
     known = selectors.facts_for_case(case) if case else Facts()

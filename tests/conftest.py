@@ -21,7 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from caseflow import roles
+from caseflow.accounts import roles
 from tests.celery_worker import celery_worker_process  # noqa: F401  (a fixture)
 from tests.clock import SHIFT_VARIABLE, shift_from_environment
 from tests.factories import UserFactory

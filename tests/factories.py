@@ -67,9 +67,9 @@ def case_with_call(advisor, *, caller_name="Fatima el Amrani", phone=None, child
 def callback_planned(by, due_at, *, assigned_to, case=None, subject="Terugbellen over de school", previous=None):
     """A call-back of 15 minutes planned by `by` through the planning service, for `assigned_to`
     (None: the team queue), on `case` or on a new case of `by`'s."""
-    from caseflow import callbacks
+    from caseflow.callbacks.services import callback_schedule
 
-    return callbacks.callback_schedule(
+    return callback_schedule(
         case=case or case_with_call(by), by=by, assigned_to=assigned_to, due_at=due_at, window_minutes=15,
         subject=subject, phone="+31612345678", previous=previous,
     )  # fmt: skip
@@ -83,13 +83,13 @@ def callback_planned(by, due_at, *, assigned_to, case=None, subject="Terugbellen
 
 
 def _advisor():
-    from caseflow import roles
+    from caseflow.accounts import roles
 
     return UserFactory(role=roles.ADVISOR)
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
-    """A case opened through caseflow.services.case_open: a real reference, history by its owner."""
+    """A case opened through caseflow.cases.services.case_open: a real reference, history by its owner."""
 
     class Meta:
         model = "caseflow.Case"
@@ -99,9 +99,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, owner, summary, **kwargs):
-        from caseflow import services
+        from caseflow.cases.services import case_open
 
-        return services.case_open(by=owner, owner=owner, summary=summary, **kwargs)
+        return case_open(by=owner, owner=owner, summary=summary, **kwargs)
 
 
 class CallerFactory(factory.django.DjangoModelFactory):

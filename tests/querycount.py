@@ -1,7 +1,7 @@
 """Query counts of pages: the same number of queries for few rows as for many.
 
 A page's first GET after a while also stamps the session's last activity (one
-UPDATE, see caseflow.security.SessionLimitsMiddleware), and whether that
+UPDATE, see caseflow.accounts.security.SessionLimitsMiddleware), and whether that
 happens depends on how long the test's seeding took. So each measured GET
 follows an unmeasured one (which also fills the caches of a first request), and
 stamps no activity itself: on a slow machine ten seconds could pass between the
@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 def page_queries(client, url: str, params: dict | None = None, **headers) -> list[str]:
     """The SQL of one GET of `url` (which must answer 200), after a first GET that settles the session."""
     client.get(url, params or {}, **headers)
-    never_stamps = mock.patch("caseflow.security.ACTIVITY_RESOLUTION_SECONDS", float("inf"))
+    never_stamps = mock.patch("caseflow.accounts.security.ACTIVITY_RESOLUTION_SECONDS", float("inf"))
     with never_stamps, CaptureQueriesContext(connection) as captured:
         response = client.get(url, params or {}, **headers)
     assert response.status_code == 200, f"{url} answered {response.status_code}"

@@ -1,6 +1,6 @@
 """Signed-in test clients that have passed both steps: the password and the second factor.
 
-Tests that are about signing in itself go through the forms instead (tests/caseflow/test_security.py).
+Tests that are about signing in itself go through the forms instead (tests/caseflow/accounts/test_security.py).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 from django.db import migrations, models
 
-# The tally of cases (caseflow.models.CaseTally) is kept by triggers on PostgreSQL;
-# the embedded SQLite of `make run` counts its demo cases directly (caseflow.tally).
+# The tally of cases (caseflow.team.models.CaseTally) is kept by triggers on PostgreSQL;
+# the embedded SQLite of `make run` counts its demo cases directly (caseflow.team.tally).
 # A case enters (+1) and leaves (-1) a group only when a column the groups are made of changes;
 # the calls logged every minute, which change only the last contact, write nothing here.
 TALLY_FUNCTION = """

@@ -2,8 +2,8 @@
 
 from django.db import migrations, models
 
-# The hour tally of open cases (caseflow.models.CaseHourTally), kept by triggers on PostgreSQL
-# like the tally of 0012; SQLite counts its demo cases directly (caseflow.tally).
+# The hour tally of open cases (caseflow.team.models.CaseHourTally), kept by triggers on PostgreSQL
+# like the tally of 0012; SQLite counts its demo cases directly (caseflow.team.tally).
 # An open case counts in the hour it was opened and in the hour of its last contact (its opening,
 # before a first contact); hours in UTC, which whole-hour time zones turn into local days exactly.
 # A contact within the same hour as the last one writes nothing; a later one moves the case:

@@ -2,8 +2,8 @@
 
 from django.db import migrations, models
 
-# The tally of open call-backs (caseflow.models.CallbackTally), kept by triggers on PostgreSQL like
-# the tallies of cases (0012, 0013); SQLite counts its demo call-backs directly (caseflow.tally).
+# The tally of open call-backs (caseflow.team.models.CallbackTally), kept by triggers on PostgreSQL like
+# the tallies of cases (0012, 0013); SQLite counts its demo call-backs directly (caseflow.team.tally).
 # A call-back counts while it is open (planned or reminded, models.CALLBACK_OPEN_STATUSES) in the
 # group of its assignee and whether it was escalated. The reminder, which only turns planned into
 # reminded, writes nothing: ten thousand reminders at once add no row here.

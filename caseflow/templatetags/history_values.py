@@ -3,7 +3,7 @@ template, overridden in templates/simple_history/): Ja/Nee, a dash for nothing, 
 
 from django import template
 
-from caseflow.audit import change_reason_text, readable_value
+from caseflow.audit.timeline import change_reason_text, readable_value
 
 register = template.Library()
 

@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.models import Case
-from caseflow.phones import PhoneField
+from caseflow.cases.models import Case
+from caseflow.lib.phones import PhoneField
 from intake.models import SchoolType
 from intake.selectors import reference_from
 

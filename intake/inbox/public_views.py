@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseflow.phones import TYPED_MAX_LENGTH, phone_e164_or_none
+from caseflow.lib.phones import TYPED_MAX_LENGTH, phone_e164_or_none
 from intake.inbox import services
 from intake.inbox.forms import ContactForm
 from intake.inbox.ratelimit import client_address

@@ -15,14 +15,14 @@ PERSONAL_FIELDS = {
 
 
 def register() -> None:
-    from caseflow.models import NotificationKind
-    from caseflow.notifications import register_notification_page
-    from caseflow.privacy import (
+    from caseflow.audit.personal_data import (
         PersonalData,
         register_anonymise_hook,
         register_personal_data,
         register_retention_sweep,
     )
+    from caseflow.notifications.models import NotificationKind
+    from caseflow.notifications.services import register_notification_page
     from intake.inbox import ratelimit, tasks  # noqa: F401  (tasks: the worker learns the beat's task)
     from intake.models import InboxMessage
 
@@ -39,7 +39,7 @@ def register() -> None:
 
 def _message_named(message) -> str:
     """How the case's history names a message: "inboxbericht: Voicemail, do 3 dec 2026 10:15"."""
-    from caseflow.dates import moment_text
+    from caseflow.lib.dates import moment_text
 
     return _("inbox message: %(channel)s, %(moment)s") % {
         "channel": message.get_channel_display(), "moment": moment_text(message.received_at),
@@ -49,7 +49,7 @@ def _message_named(message) -> str:
 def _history_before_the_case_blank(case) -> None:
     """The history rows a message wrote before it became a call on the case (arriving, picked up,
     escalated) have no case: the registry's anonymising, which finds rows by their case, misses them."""
-    from caseflow.history import writes_keeping_history_otherwise
+    from caseflow.lib.history import writes_keeping_history_otherwise
     from intake.models import InboxMessage
 
     on_the_case = InboxMessage.objects.filter(case=case).values("pk")
@@ -60,7 +60,7 @@ def _history_before_the_case_blank(case) -> None:
 def _messages_without_case_delete(now: datetime) -> int:
     """A message that never became a case is erased, with its history, once the retention period of a
     closed case has passed since it came in: it has no case to be anonymised with."""
-    from caseflow.privacy import retention_cutoff
+    from caseflow.audit.retention import retention_cutoff
     from intake.models import InboxMessage
 
     expired = InboxMessage.objects.filter(case=None, received_at__lt=retention_cutoff(now))

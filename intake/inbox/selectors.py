@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 
-from caseflow.models import Case
+from caseflow.cases.models import Case
 from intake.models import Caller, InboxMessage
 from intake.selectors import cases_for_lists
 

@@ -18,10 +18,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from caseflow import office_hours
-from caseflow.callbacks import callback_schedule, slot_offers
-from caseflow.models import Callback, Case, NotificationKind, User
-from caseflow.notifications import notify, team_watch
+from caseflow.accounts.models import User
+from caseflow.callbacks import office_hours
+from caseflow.callbacks.models import Callback
+from caseflow.callbacks.services import callback_schedule, slot_offers
+from caseflow.cases.models import Case
+from caseflow.notifications.models import NotificationKind
+from caseflow.notifications.services import notify, team_watch
 from intake.inbox.ratelimit import contact_form_send_allowed
 from intake.models import Channel, InboxMessage
 from intake.services import call_log, case_open_with_call

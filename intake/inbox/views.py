@@ -14,9 +14,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from caseflow.access import require_permission
-from caseflow.audit import access_record, access_record_cases
-from caseflow.models import AccessAction, Case
+from caseflow.accounts.access import require_permission
+from caseflow.audit.access_log import access_record, access_record_cases
+from caseflow.audit.models import AccessAction
+from caseflow.cases.models import Case
 from intake.inbox import selectors, services
 from intake.inbox.forms import MessageToCallForm
 from intake.models import InboxMessage

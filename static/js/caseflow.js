@@ -128,7 +128,7 @@
   var summary = document.querySelector("[data-error-summary]");
   if (summary) errorSummary(summary);
 
-  // Idle sign-out: the server ends the session after the idle time (caseflow/security.py);
+  // Idle sign-out: the server ends the session after the idle time (caseflow/accounts/security.py);
   // a minute before, a warning offers to stay signed in. Typing and clicking count as
   // activity; the page's own polling (marked data-passive) does not. At the end the page
   // goes to the sign-in page, and leaving it sends the half-typed call as a draft.

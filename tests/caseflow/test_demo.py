@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from caseflow import roles
-from caseflow.demo import DEMO_ACCOUNTS
-from caseflow.history import writes_keeping_history_otherwise
-from caseflow.models import Case, CaseStatus, User
+from caseflow.accounts import roles
+from caseflow.accounts.demo import DEMO_ACCOUNTS
+from caseflow.accounts.models import User
+from caseflow.cases.models import Case, CaseStatus
+from caseflow.lib.history import writes_keeping_history_otherwise
 from consent.demo import CONSENTS_PER_CASE, demo_consents_seed
 from consent.models import ConsentRecord, Disclosure, Purpose
 from consent.services import recipients_cleared

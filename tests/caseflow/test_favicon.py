@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
-from caseflow.security import ACTIVE_AT
+from caseflow.accounts.security import ACTIVE_AT
 
 ROOT = Path(__file__).resolve().parents[2]
 FAVICON = ROOT / "static" / "favicon.svg"

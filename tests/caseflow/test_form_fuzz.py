@@ -46,16 +46,18 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caseflow import callbacks, office_hours
-from caseflow.callback_forms import CallbackOutcomeForm, CallbackPlanForm, CallbackTimeForm, slot_value
-from caseflow.forms import CaseCloseForm, CaseEditForm, CaseReopenForm, CaseStatusForm, case_workers
-from caseflow.models import AccessLog, Case, Topic
-from caseflow.parties import case_parties
-from caseflow.privacy_views import AccessLogFilter, ErasureForm
-from caseflow.services import case_close
-from caseflow.team_filters import QueueFilter
-from caseflow.team_views import ReassignForm
-from caseflow.two_factor import CodeForm, SignInForm
+from caseflow.accounts.two_factor import CodeForm, SignInForm
+from caseflow.audit.models import AccessLog
+from caseflow.audit.views import AccessLogFilter, ErasureForm
+from caseflow.callbacks import office_hours
+from caseflow.callbacks.forms import CallbackOutcomeForm, CallbackPlanForm, CallbackTimeForm, slot_value
+from caseflow.callbacks.services import callback_schedule
+from caseflow.cases.forms import CaseCloseForm, CaseEditForm, CaseReopenForm, CaseStatusForm, case_workers
+from caseflow.cases.models import Case, Topic
+from caseflow.cases.parties import case_parties
+from caseflow.cases.services import case_close
+from caseflow.team.filters import QueueFilter
+from caseflow.team.views import ReassignForm
 from consent.forms import ConsentGiveForm, WithdrawForm
 from consent.models import Purpose
 from consent.recipients import recipient_choices
@@ -482,7 +484,7 @@ def world(advisor, team_lead) -> World:
     slots = office_hours.slots(after=timezone.now(), days=5)
     # A free morning slot with room for the widest window, for the plan and reschedule forms.
     free = next(slot for slot in slots[1:] if timezone.localtime(slot).time() == office_hours.slot_times()[0])
-    callback = callbacks.callback_schedule(case=case, by=advisor, assigned_to=advisor, due_at=slots[0],
+    callback = callback_schedule(case=case, by=advisor, assigned_to=advisor, due_at=slots[0],
                                            window_minutes=15, subject="Bellen", phone="+31612345678")  # fmt: skip
     referral = referral_make(case=case, loket=Loket.objects.get(code="regelrecht"), by=advisor, advice=None,
                              manual_reason="Juridisch")  # fmt: skip
@@ -736,7 +738,7 @@ def test_every_form_class_of_the_app_is_in_the_table():
         ConsentGiveForm, WithdrawForm, ReassignForm, ErasureForm, CodeForm, SignInForm, *NEW_CALL_FORMS.values(),
         ContactForm, MessageToCallForm,
     }  # fmt: skip
-    import caseflow.forms
+    from caseflow.cases.forms import VersionedForm
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
@@ -746,7 +748,7 @@ def test_every_form_class_of_the_app_is_in_the_table():
     ours = {
         cls for cls in subclasses(forms.BaseForm)
         if cls.__module__.split(".")[0] in _CASE_DATA_APPS and not cls.__name__.startswith("_")
-        and cls is not caseflow.forms.VersionedForm and not cls.__module__.endswith("admin")
+        and cls is not VersionedForm and not cls.__module__.endswith("admin")
     }  # fmt: skip
     assert ours - covered == set(), "form classes no fuzz row sends"
 

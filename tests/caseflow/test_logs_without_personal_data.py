@@ -28,10 +28,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from caseflow import office_hours, tasks
-from caseflow.callback_forms import slot_value
-from caseflow.models import Case
-from caseflow.services import case_close
+from caseflow.audit.tasks import retention_nightly
+from caseflow.callbacks import office_hours
+from caseflow.callbacks.forms import slot_value
+from caseflow.callbacks.tasks import callbacks_tick
+from caseflow.cases.models import Case
+from caseflow.cases.services import case_close
 from intake.models import Caller
 from tests.factories import case_with_call
 from tests.intake.support import new_call
@@ -172,7 +174,7 @@ def _call_back(advisor, advisor_client, case: Case, django_capture_on_commit_cal
     # The beat task at the due time (reminder, and its e-mail), and after the window (escalation).
     for at in (callback.due_at - dt.timedelta(minutes=1), callback.window_ends_at + dt.timedelta(hours=2)):
         with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):
-            tasks.callbacks_tick.delay()
+            callbacks_tick.delay()
     callback.refresh_from_db()
     assert callback.reminded_at is not None and callback.escalated_at is not None
     assert len(mail.outbox) == 1
@@ -191,7 +193,7 @@ def _erase_and_expire(advisor, team_lead_client, case: Case) -> None:
     old = case_with_call(advisor, caller_name=CALLER, phone="+31687654321", child_name=CHILD, notes=NOTES)
     case_close(case=old, expected_version=old.version, by=advisor, reason="answered")
     with time_machine.travel(timezone.now() + dt.timedelta(days=31 * 25), tick=False):
-        tasks.retention_nightly.delay()
+        retention_nightly.delay()
     old.refresh_from_db()
     assert old.anonymised_at is not None
 

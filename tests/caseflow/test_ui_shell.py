@@ -183,7 +183,8 @@ def test_every_signed_in_page_has_the_search_box_that_ctrl_k_and_slash_go_to(req
 
 
 def test_every_case_and_call_back_status_has_a_badge_colour():
-    from caseflow.models import CallbackStatus, CaseStatus
+    from caseflow.callbacks.models import CallbackStatus
+    from caseflow.cases.models import CaseStatus
 
     css = (ROOT / "static" / "css" / "caseflow.css").read_text()
     missing = [status for status in [*CaseStatus.values, *CallbackStatus.values] if f".status-{status}" not in css]

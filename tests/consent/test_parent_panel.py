@@ -21,7 +21,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from caseflow.models import AccessAction, AccessLog
+from caseflow.audit.models import AccessAction, AccessLog
 from consent.models import ConsentRecord, Disclosure, Purpose, RecipientNotice
 from consent.services import consent_gate, consent_give, consent_withdraw
 from tests.factories import CallerFactory, case_with_call

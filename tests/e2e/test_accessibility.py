@@ -19,9 +19,13 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from caseflow import callbacks, roles, services
-from caseflow.models import Callback, CallbackStatus, CaseStatus, CloseReason
-from caseflow.two_factor import BACKUP_CODES_SESSION_KEY
+from caseflow.accounts import roles
+from caseflow.accounts.two_factor import BACKUP_CODES_SESSION_KEY
+from caseflow.callbacks.models import Callback, CallbackStatus
+from caseflow.callbacks.reminders import callbacks_remind_due
+from caseflow.callbacks.services import callback_finish
+from caseflow.cases.models import CaseStatus, CloseReason
+from caseflow.cases.services import case_close, case_request_review, case_set_status
 from consent import services as consent_services
 from consent.models import Purpose
 from intake.inbox import services as inbox_services
@@ -123,9 +127,9 @@ def _a_full_helpline(anna, bram) -> dict[str, str]:
         callback_planned(anna, ten + dt.timedelta(minutes=minutes), assigned_to=anna, case=case)
         for minutes in (0, 30, 60, 120)
     )
-    callbacks.callbacks_remind_due(now=reminded.due_at - dt.timedelta(minutes=settings.CALLBACK_REMINDER_LEAD_MINUTES))
-    callbacks.callback_finish(callback=done, by=anna, status=CallbackStatus.DONE, note="Gesproken")
-    callbacks.callback_finish(callback=not_reached, by=anna, status=CallbackStatus.NOT_REACHED, note="Voicemail")
+    callbacks_remind_due(now=reminded.due_at - dt.timedelta(minutes=settings.CALLBACK_REMINDER_LEAD_MINUTES))
+    callback_finish(callback=done, by=anna, status=CallbackStatus.DONE, note="Gesproken")
+    callback_finish(callback=not_reached, by=anna, status=CallbackStatus.NOT_REACHED, note="Voicemail")
     callback_planned(anna, ten + dt.timedelta(minutes=150), assigned_to=None)  # the team queue's
 
     overdue_case = case_with_call(bram, child_name="Daan")
@@ -151,10 +155,10 @@ def _a_full_helpline(anna, bram) -> dict[str, str]:
 
     for status in (CaseStatus.IN_PROGRESS, CaseStatus.REFERRED, CaseStatus.AWAITING_CALLBACK):
         other = case_with_call(anna, child_name=f"Kind {status}")
-        services.case_set_status(case=other, expected_version=other.version, by=anna, status=status)
+        case_set_status(case=other, expected_version=other.version, by=anna, status=status)
     closed = case_with_call(anna, child_name="Sem")
-    services.case_close(case=closed, expected_version=closed.version, by=anna, reason=CloseReason.ANSWERED)
-    services.case_request_review(case=case_with_call(anna, child_name="Noor"), by=anna, question="Klopt dit advies?")
+    case_close(case=closed, expected_version=closed.version, by=anna, reason=CloseReason.ANSWERED)
+    case_request_review(case=case_with_call(anna, child_name="Noor"), by=anna, question="Klopt dit advies?")
     case_with_call(bram, child_name="Lotte")  # a new case of someone else's
     inbox_services.inbox_form_receive(sender_address="192.0.2.1", name="Marieke Jansen", phone=caller.phone,
                                       question="Mijn zoon zit al weken thuis.")  # fmt: skip

@@ -8,8 +8,8 @@ import re
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from caseflow import roles
-from caseflow.privacy import case_anonymise
+from caseflow.accounts import roles
+from caseflow.audit.retention import case_anonymise
 from intake.models import Call, CallDraft
 from tests.factories import UserFactory, case_with_call
 

@@ -13,8 +13,10 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from caseflow import callbacks, roles
-from caseflow.models import Callback, CallbackStatus, Notification
+from caseflow.accounts import roles
+from caseflow.callbacks.models import Callback, CallbackStatus
+from caseflow.callbacks.reminders import callbacks_remind_due
+from caseflow.notifications.models import Notification
 from tests.factories import UserFactory, case_with_call
 
 MORNING = datetime(2027, 3, 25, 9, 0, tzinfo=timezone.get_default_timezone())
@@ -51,7 +53,7 @@ def test_an_advisor_is_reminded_marks_not_reached_and_plans_the_second_attempt(
 
         # Ten minutes before the call-back the beat task reminds; the badge shows it without a reload.
         lead = timedelta(minutes=settings.CALLBACK_REMINDER_LEAD_MINUTES)
-        assert callbacks.callbacks_remind_due(now=first.due_at - lead) == 1
+        assert callbacks_remind_due(now=first.due_at - lead) == 1
         expect(page.get_by_test_id("notification-count")).to_have_text("1 ongelezen meldingen", timeout=10_000)
 
         # The advisor opens the reminder: it is read, and today's list shows the call-back.

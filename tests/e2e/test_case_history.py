@@ -3,7 +3,7 @@ who changed it) and sees who looked at the case."""
 
 from playwright.sync_api import Page, expect
 
-from caseflow import roles
+from caseflow.accounts import roles
 from intake import services as intake
 from intake.models import Caller
 from tests.factories import UserFactory, case_with_call

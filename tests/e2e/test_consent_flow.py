@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from caseflow import roles
+from caseflow.accounts import roles
 from consent.models import Disclosure
 from referrals import services as referral_services
 from referrals.models import Loket

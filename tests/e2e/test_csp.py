@@ -7,7 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from caseflow import callbacks, office_hours, roles
+from caseflow.accounts import roles
+from caseflow.callbacks import office_hours
+from caseflow.callbacks.services import callback_schedule
 from tests.factories import UserFactory, case_with_call
 
 # Collects violations from the page itself, whatever the console says.
@@ -41,7 +43,7 @@ def test_every_main_page_loads_without_csp_violations_or_other_hosts(
     advisor = UserFactory(username="anna", first_name="Anna", role=roles.ADVISOR)
     case = case_with_call(advisor, at_home="yes", at_home_since=timezone.localdate() - dt.timedelta(weeks=6))
     slot = office_hours.slots(after=timezone.now(), days=1)[0]
-    callbacks.callback_schedule(case=case, by=advisor, assigned_to=advisor, due_at=slot, window_minutes=15,
+    callback_schedule(case=case, by=advisor, assigned_to=advisor, due_at=slot, window_minutes=15,
                                 subject="Bellen", phone="+31612345678")  # fmt: skip
     ref = case.reference
 

@@ -14,8 +14,8 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from caseflow import roles
-from caseflow.models import Callback
+from caseflow.accounts import roles
+from caseflow.callbacks.models import Callback
 from intake.models import Call, InboxMessage
 from tests.factories import UserFactory, case_with_call
 from tests.intake.inbox_support import FRIDAY_EVENING, MONDAY_MORNING

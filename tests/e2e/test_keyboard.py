@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from caseflow import roles
+from caseflow.accounts import roles
 from tests.factories import UserFactory, case_with_call
 
 # The call screen had 68 Tab stops from the search box to "Save call" (and then gained what the

@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from caseflow import roles
+from caseflow.accounts import roles
 from referrals.models import Referral, ReferralStatus
 from tests.factories import UserFactory
 

@@ -9,7 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from caseflow import roles
+from caseflow.accounts import roles
 from tests.factories import TEST_PASSWORD, UserFactory
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from caseflow import roles
-from caseflow.models import Callback, CallbackStatus
+from caseflow.accounts import roles
+from caseflow.callbacks.models import Callback, CallbackStatus
 from tests.factories import UserFactory, case_with_call
 from tests.signin import signed_in_client
 

@@ -11,7 +11,7 @@ from datetime import datetime
 import time_machine
 from django.utils import timezone
 
-from caseflow.phones import phone_e164
+from caseflow.lib.phones import phone_e164
 from intake.inbox import services
 from intake.models import InboxMessage
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from caseflow.models import Case
+from caseflow.cases.models import Case
 from intake.models import Call, Caller, Child
 
 CALL_SCREEN = reverse("intake:call_new")

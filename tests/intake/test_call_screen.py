@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from caseflow import services as case_services
-from caseflow.models import Case, CaseStatus
+from caseflow.cases.models import Case, CaseStatus
+from caseflow.cases.services import case_close
 from intake.models import Call, Caller, Child
 from tests.factories import CallerFactory, case_with_call
 from tests.intake.support import CALL_SCREEN, form_values, row_counts
@@ -173,7 +173,7 @@ def test_a_child_with_the_same_name_but_another_birth_year_is_not_a_duplicate(ca
 
 def test_a_closed_case_does_not_hold_back_a_new_one(call_screen, advisor):
     closed = case_with_call(advisor, phone="+31612345678", child_name="Yara", birth_year=2014)
-    case_services.case_close(case=closed, expected_version=closed.version, by=advisor, reason="answered")
+    case_close(case=closed, expected_version=closed.version, by=advisor, reason="answered")
 
     response = call_screen.post()
     assert response.status_code == 302 and Case.objects.count() == 2

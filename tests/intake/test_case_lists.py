@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from caseflow import services as case_services
-from caseflow.models import Topic
+from caseflow.cases.models import Topic
+from caseflow.cases.services import case_close
 from intake import services
 from intake.views import PAGE_SIZE
 from tests.factories import case_with_call
@@ -26,7 +26,7 @@ def cases(advisor, other_advisor):
     """Anna's open case, her closed case, her case with a child at home, and Bram's case."""
     mine = case_with_call(advisor, caller_name="Mijn Beller", child_name="Sem")
     closed = case_with_call(advisor, caller_name="Gesloten Beller", child_name="Roos")
-    case_services.case_close(case=closed, expected_version=closed.version, by=advisor, reason="answered")
+    case_close(case=closed, expected_version=closed.version, by=advisor, reason="answered")
     at_home = case_with_call(advisor, caller_name="Thuis Beller", child_name="Daan", at_home="yes",
                              at_home_since=timezone.localdate() - dt.timedelta(weeks=3))
     theirs = case_with_call(other_advisor, caller_name="Hun Beller", child_name="Lotte")

@@ -1,5 +1,5 @@
-"""A case's life: status on the second call, closing with a reason, reopening, a call that
-reopens a closed case, and the case's facts that follow the latest call."""
+"""A case's life as calls come in: status on the second call, a call that reopens a closed case,
+and the case's facts that follow the latest call."""
 
 import datetime as dt
 
@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from caseflow import services as case_services
-from caseflow.models import CaseStatus
+from caseflow.cases.models import CaseStatus
+from caseflow.cases.services import case_close, case_set_status
 from intake import services
 from tests.factories import CallFactory, case_with_call
 from tests.intake.support import form_grant, minutes_ago
@@ -19,111 +19,7 @@ def case(advisor):
     return case_with_call(advisor)
 
 
-def close_url(case):
-    return reverse("case_close", args=[case.reference])
-
-
-# --- Closing and reopening ----------------------------------------------------------------------
-
-
-def test_closing_without_a_reason_is_refused(advisor_client, case):
-    response = advisor_client.post(close_url(case), {"version": case.version})
-
-    assert response.status_code == 200
-    assert response.context["form"].errors["reason"] == ["Dit veld is verplicht."]
-    case.refresh_from_db()
-    assert case.is_open
-
-
-def test_closing_for_another_reason_needs_a_note(advisor_client, case):
-    response = advisor_client.post(close_url(case), {"version": case.version, "reason": "other", "note": "  "})
-
-    assert response.context["form"].errors["note"] == ["Licht toe waarom de zaak wordt gesloten."]
-    case.refresh_from_db()
-    assert case.is_open
-
-
-def test_closing_with_a_reason_closes_the_case(advisor_client, advisor, case):
-    response = advisor_client.post(close_url(case), {"version": case.version, "reason": "other",
-                                                     "note": "Ouder verhuist naar België"})
-
-    assert response.status_code == 302
-    case.refresh_from_db()
-    assert (case.status, case.close_reason) == (CaseStatus.CLOSED, "other")
-    assert case.close_note == "Ouder verhuist naar België"
-    assert case.closed_at is not None
-    assert case.history.first().history_user == advisor
-
-
-def test_a_closed_case_offers_reopening_instead_of_closing(advisor_client, advisor, case):
-    case_services.case_close(case=case, expected_version=case.version, by=advisor, reason="answered")
-
-    page = advisor_client.get(case.get_absolute_url()).content.decode()
-
-    assert reverse("case_reopen", args=[case.reference]) in page and "Heropenen" in page
-    assert close_url(case) not in page
-    assert "Gesloten" in page and "Vraag beantwoord" in page
-
-
-def test_an_open_case_offers_closing_not_reopening(advisor_client, case):
-    page = advisor_client.get(case.get_absolute_url()).content.decode()
-    assert close_url(case) in page and reverse("case_reopen", args=[case.reference]) not in page
-
-
-def test_reopening_a_closed_case_clears_how_it_was_closed(advisor_client, advisor, case):
-    closed = case_services.case_close(case=case, expected_version=case.version, by=advisor, reason="other",
-                                      note="Geen vraag meer")
-
-    response = advisor_client.post(reverse("case_reopen", args=[case.reference]), {"version": closed.version})
-
-    assert response.status_code == 302
-    case.refresh_from_db()
-    assert (case.status, case.closed_at, case.close_reason, case.close_note) == (CaseStatus.IN_PROGRESS, None, "", "")
-
-
-def test_reopening_an_open_case_is_refused_with_a_message(advisor_client, case):
-    response = advisor_client.post(reverse("case_reopen", args=[case.reference]), {"version": case.version})
-    assert response.status_code == 200 and "Deze zaak is al open." in response.content.decode()
-
-
-def test_closing_a_closed_case_is_refused_with_a_message(advisor_client, advisor, case):
-    closed = case_services.case_close(case=case, expected_version=case.version, by=advisor, reason="answered")
-    response = advisor_client.post(close_url(case), {"version": closed.version, "reason": "answered"})
-    assert "Deze zaak is al gesloten." in response.content.decode()
-
-
 # --- Status -----------------------------------------------------------------------------------
-
-
-def test_a_status_the_case_is_already_in_is_refused_with_a_message(advisor_client, advisor):
-    case = case_with_call(advisor, calls=2)
-    assert case.status == CaseStatus.IN_PROGRESS
-
-    response = advisor_client.post(reverse("case_status", args=[case.reference]),
-                                   {"version": case.version, "status": "in_progress"})
-
-    assert response.status_code == 200
-    assert "Een zaak kan niet van “In behandeling” naar “In behandeling”." in response.content.decode()
-
-
-@pytest.mark.parametrize("status", ["new", "closed", "onzin"])
-def test_a_status_the_form_does_not_offer_is_refused(advisor_client, case, status):
-    response = advisor_client.post(reverse("case_status", args=[case.reference]),
-                                   {"version": case.version, "status": status})
-
-    assert response.context["form"].errors["status"] == [
-        f"Selecteer een geldige keuze. {status} is geen beschikbare keuze."
-    ]
-    case.refresh_from_db()
-    assert case.status == CaseStatus.NEW
-
-
-def test_an_open_case_can_be_marked_referred(advisor_client, case):
-    response = advisor_client.post(reverse("case_status", args=[case.reference]),
-                                   {"version": case.version, "status": "referred"})
-    assert response.status_code == 302
-    case.refresh_from_db()
-    assert case.status == CaseStatus.REFERRED
 
 
 def test_the_first_call_leaves_a_case_new_and_the_second_puts_it_in_progress(advisor, case):
@@ -134,7 +30,7 @@ def test_the_first_call_leaves_a_case_new_and_the_second_puts_it_in_progress(adv
 
 
 def test_a_second_call_does_not_undo_a_status_set_by_hand(advisor, case):
-    referred = case_services.case_set_status(case=case, expected_version=case.version, by=advisor, status="referred")
+    referred = case_set_status(case=case, expected_version=case.version, by=advisor, status="referred")
     CallFactory(case=referred)
     case.refresh_from_db()
     assert case.status == CaseStatus.REFERRED
@@ -144,7 +40,7 @@ def test_a_second_call_does_not_undo_a_status_set_by_hand(advisor, case):
 
 
 def test_a_call_logged_on_a_closed_case_reopens_it(advisor_client, advisor, case):
-    case_services.case_close(case=case, expected_version=case.version, by=advisor, reason="no_contact")
+    case_close(case=case, expected_version=case.version, by=advisor, reason="no_contact")
     url = reverse("intake:call_add", args=[case.reference])
     page = advisor_client.get(url).content.decode()
     assert "Deze zaak is gesloten; door het gesprek op te slaan gaat hij weer open." in page
@@ -213,7 +109,7 @@ def test_the_timeline_shows_the_newest_call_first(advisor_client, advisor, case)
 
 
 def test_topics_of_a_call_are_added_to_the_case(advisor, case):
-    from caseflow.models import Topic
+    from caseflow.cases.models import Topic
 
     first, second = Topic.objects.all()[:2]
     services.call_log(case=case, by=advisor, call={}, topics=[first])

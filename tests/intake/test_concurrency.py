@@ -9,9 +9,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from caseflow import roles
-from caseflow import services as case_services
-from caseflow.models import Case
+from caseflow.accounts import roles
+from caseflow.cases.locking import ConcurrentEditError
+from caseflow.cases.models import Case
+from caseflow.cases.services import case_update
 from intake import services
 from tests.factories import UserFactory, case_with_call
 from tests.intake.support import form_values
@@ -148,10 +149,10 @@ def test_closing_a_case_someone_just_changed_is_refused(advisor_client, other_ad
 
 
 def test_the_service_refuses_a_stale_version_and_changes_nothing(case, advisor, other_advisor):
-    case_services.case_update(case=case, expected_version=1, by=advisor, summary="Eerste", topics=[], owner=advisor)
+    case_update(case=case, expected_version=1, by=advisor, summary="Eerste", topics=[], owner=advisor)
 
-    with pytest.raises(case_services.ConcurrentEditError) as refused:
-        case_services.case_update(case=case, expected_version=1, by=other_advisor, summary="Tweede", topics=[],
+    with pytest.raises(ConcurrentEditError) as refused:
+        case_update(case=case, expected_version=1, by=other_advisor, summary="Tweede", topics=[],
                                   owner=other_advisor)
 
     assert refused.value.changed_by == advisor
@@ -202,14 +203,14 @@ def test_two_saves_of_one_version_at_the_same_moment_one_wins_the_other_is_told(
     case = case_with_call(anna)
 
     def save(by, summary):
-        return lambda: case_services.case_update(
+        return lambda: case_update(
             case=case, expected_version=1, by=by, summary=summary, topics=[], owner=by
         )
 
     outcomes = at_once(save(anna, "Versie van Anna"), save(bram, "Versie van Bram"))
 
     winners = [outcome for outcome in outcomes if isinstance(outcome, Case)]
-    losers = [outcome for outcome in outcomes if isinstance(outcome, case_services.ConcurrentEditError)]
+    losers = [outcome for outcome in outcomes if isinstance(outcome, ConcurrentEditError)]
     assert len(winners) == 1 and len(losers) == 1, outcomes
     case.refresh_from_db()
     assert (case.summary, case.owner, case.version) == (winners[0].summary, winners[0].owner, 2)
@@ -222,10 +223,10 @@ def test_a_child_edit_and_a_case_edit_at_the_same_moment_one_wins(anna, bram):
     case = case_with_call(anna)
     outcomes = at_once(
         lambda: services.child_update(case=case, expected_version=1, by=anna, fields={"school_name": "De Regenboog"}),
-        lambda: case_services.case_update(case=case, expected_version=1, by=bram, summary="Bram", topics=[],
+        lambda: case_update(case=case, expected_version=1, by=bram, summary="Bram", topics=[],
                                           owner=bram),
     )
-    errors = [outcome for outcome in outcomes if isinstance(outcome, case_services.ConcurrentEditError)]
+    errors = [outcome for outcome in outcomes if isinstance(outcome, ConcurrentEditError)]
     assert len(errors) == 1, outcomes
     case.refresh_from_db()
     assert case.version == 2

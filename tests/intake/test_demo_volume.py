@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from caseflow import services
+from caseflow.cases.models import Case, CaseReferenceCounter, CaseStatus
+from caseflow.cases.services import case_open
 from caseflow.demo import demo_data_seed
-from caseflow.models import Case, CaseReferenceCounter, CaseStatus
 from intake.models import Call, Caller, Child, ParentQuestion
 from intake.selectors import case_search
 
@@ -102,7 +102,7 @@ def test_references_are_unique_and_a_case_opened_afterwards_gets_a_fresh_one(see
     assert len(set(references)) == len(references)
     for case in seeded:
         assert case.reference.split("-")[1] == str(timezone.localtime(case.opened_at).year)
-    new = services.case_open(by=advisor, owner=advisor)
+    new = case_open(by=advisor, owner=advisor)
     assert new.reference not in references
     _, year, number = new.reference.split("-")
     assert CaseReferenceCounter.objects.get(year=int(year)).last_number == int(number)

@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from caseflow import privacy
+from caseflow.audit.retention import ANONYMISED_BY_RETENTION, case_anonymise, case_erase
 from intake import services
 from intake.models import CallDraft
 from tests.factories import case_with_call
@@ -297,11 +297,11 @@ def test_drafts_are_per_advisor(advisor_client, other_advisor_client, new_case_f
 
 
 def _anonymised(case, by):
-    privacy.case_anonymise(case=case, by=None, why=privacy.ANONYMISED_BY_RETENTION)
+    case_anonymise(case=case, by=None, why=ANONYMISED_BY_RETENTION)
 
 
 def _erased(case, by):
-    privacy.case_erase(case=case, by=by, reason="Verzoek van de ouder")
+    case_erase(case=case, by=by, reason="Verzoek van de ouder")
 
 
 @pytest.mark.parametrize("blank", [_anonymised, _erased], ids=["anonymised", "erased"])
@@ -323,7 +323,7 @@ def test_an_autosave_on_an_anonymised_case_is_refused_and_stores_nothing(advisor
 
 def test_the_service_refuses_a_draft_of_an_anonymised_case(advisor, team_lead):
     case = case_with_call(advisor)
-    privacy.case_erase(case=case, by=team_lead, reason="Verzoek van de ouder")
+    case_erase(case=case, by=team_lead, reason="Verzoek van de ouder")
 
     with pytest.raises(ValidationError) as refused:
         services.draft_save(author=advisor, slot=f"case-{case.pk}", case=case, form_token=uuid.uuid4(),

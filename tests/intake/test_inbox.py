@@ -10,7 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from caseflow.models import AccessLog, Callback, CallbackStatus, Case
+from caseflow.audit.models import AccessLog
+from caseflow.callbacks.models import Callback, CallbackStatus
+from caseflow.cases.models import Case
 from intake.inbox import services
 from intake.models import Call, Caller, InboxMessage
 from tests.factories import case_with_call

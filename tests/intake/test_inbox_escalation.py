@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from caseflow import privacy
+from caseflow.audit.retention import case_erase, retention_run
 from caseflow.celery import app
-from caseflow.models import Notification
+from caseflow.notifications.models import Notification
 from intake.inbox import services
 from intake.inbox.tasks import inbox_escalate
 from intake.models import ContactFormSends, InboxMessage
@@ -132,7 +132,7 @@ def test_a_message_that_never_became_a_case_is_erased_with_its_history_after_the
     recent = form_message(FRIDAY_EVENING + relativedelta(months=6), phone="06-48123456")
 
     with time_machine.travel(_after_retention(FRIDAY_EVENING), tick=False):
-        run = privacy.retention_run()
+        run = retention_run()
 
     assert list(InboxMessage.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not InboxMessage.history.filter(id=old.pk).exists()
@@ -145,7 +145,7 @@ def test_a_message_that_became_a_call_is_anonymised_with_its_case(advisor, team_
     with time_machine.travel(MONDAY_OPENING, tick=False):
         services.inbox_message_to_call(message=message, by=advisor, case=case, notes="Terugbellen")
 
-    privacy.case_erase(case=case, by=team_lead, reason="Verzoek van de ouder")
+    case_erase(case=case, by=team_lead, reason="Verzoek van de ouder")
 
     message.refresh_from_db()
     assert (message.phone, message.caller_number, message.recording_ref, message.transcript) == ("", "", "", "")
@@ -159,7 +159,7 @@ def test_the_rate_limit_counters_go_after_a_day(team_lead):
     assert ContactFormSends.objects.count() == 1
 
     with time_machine.travel(FRIDAY_EVENING + dt.timedelta(days=2), tick=False):
-        privacy.retention_run()
+        retention_run()
 
     assert ContactFormSends.objects.count() == 0
 

@@ -1,13 +1,13 @@
 """Who may use the intake: advisors and team leads; a signed-in user without a role is
 refused and the refusal logged; an anonymous visitor is sent to sign in (the walk over
-every URL in tests/caseflow/test_access.py covers each page; this checks it sees ours)."""
+every URL in tests/caseflow/accounts/test_access.py covers each page; this checks it sees ours)."""
 
 import logging
 
 import pytest
 from django.urls import get_resolver, reverse
 
-from caseflow.models import Case
+from caseflow.cases.models import Case
 from tests.factories import UserFactory, case_with_call
 from tests.intake.support import CALL_SCREEN, NOTHING, new_call, row_counts
 from tests.signin import sign_in_fully

@@ -12,8 +12,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from caseflow import services as case_services
-from caseflow.history import bulk_create_tracked
+from caseflow.cases.services import case_close
+from caseflow.lib.history import bulk_create_tracked
 from intake.models import Caller, Child
 from intake.normalise import search_key
 from intake.selectors import SEARCH_LIMIT
@@ -107,7 +107,7 @@ def test_open_cases_come_before_closed_ones_then_the_latest_contact(advisor_clie
     CallFactory(case=newer, started_at=timezone.now() - dt.timedelta(hours=2))
     closed = case_with_call(advisor, caller_name="Jan Smit", child_name="Tim")
     CallFactory(case=closed, started_at=timezone.now() - dt.timedelta(minutes=5))  # the latest contact of all
-    case_services.case_close(case=closed, expected_version=closed.version, by=advisor, reason="answered")
+    case_close(case=closed, expected_version=closed.version, by=advisor, reason="answered")
 
     assert found(advisor_client, "jan smit") == [newer.reference, older.reference, closed.reference]
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from caseflow.models import CaseStatus
+from caseflow.cases.models import CaseStatus
 from referrals.models import Loket, Referral, ReferralStatus, RuleParameter
 from tests.factories import case_with_call
 

@@ -3,8 +3,9 @@ import time
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from caseflow.demo import demo_accounts_reset, demo_data_seed
-from caseflow.models import Case
+from caseflow.accounts.demo import demo_accounts_reset
+from caseflow.cases.models import Case
+from caseflow.demo import demo_data_seed
 
 
 class Command(BaseCommand):

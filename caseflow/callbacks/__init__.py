@@ -1,0 +1,1 @@
+"""Call-backs: planning them in office hours, their outcomes, reminders and escalation."""

@@ -1,0 +1,1 @@
+"""The case: its model, every write to it, its pages, panels and parties, and the topics."""

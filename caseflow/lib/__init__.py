@@ -1,0 +1,1 @@
+"""Small helpers every concern uses; they know nothing of the models."""

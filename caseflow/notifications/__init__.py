@@ -1,0 +1,1 @@
+"""In-app notifications: one per recipient and event, whoever announces it."""

@@ -1,0 +1,1 @@
+"""What a team lead sees: the dashboard, the queue, the figures over time and the tallies behind them."""
