@@ -32,6 +32,9 @@ from tests.factories import CaseFactory, callback_planned, case_with_call
 from tests.querycount import numbered, page_queries
 from tests.signin import signed_in_client
 
+# Every figure these pages show, from the tallies and counted (tests/caseflow/team/conftest.py).
+pytestmark = pytest.mark.usefixtures("count_path")
+
 TEAM_PAGES = [
     ("team_dashboard", {}),
     ("team_queue", {}),

@@ -23,6 +23,9 @@ from tests.caseflow.team.test_team_lead import _figure_links
 from tests.factories import CaseFactory, callback_planned, case_with_call
 from tests.signin import signed_in_client
 
+# Every figure these pages show, from the tallies and counted (tests/caseflow/team/conftest.py).
+pytestmark = pytest.mark.usefixtures("count_path")
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
