@@ -10,6 +10,8 @@ class CaseflowConfig(AppConfig):
     verbose_name = _("Caseflow")
 
     def ready(self) -> None:
+        """Wire the concern packages together: each hook lets a lower concern reach a higher one
+        without importing it (the order of the concerns: tests/test_imports.py)."""
         from caseflow.accounts.roles import sync_role_groups
         from caseflow.audit.access_log import register_page_words
         from caseflow.callbacks.demo import demo_callbacks_seed

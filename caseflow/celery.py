@@ -41,7 +41,7 @@ class RedisTransport(kombu_redis.Transport):
 
 app = Celery("caseflow")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Each installed app's `tasks` module (caseflow.tasks, intake.tasks, ...), and those of
-# caseflow's concern packages, which are not apps of their own.
+# The `tasks` module of each installed app (caseflow.tasks) and of each of caseflow's concern
+# packages, which are not apps of their own.
 app.autodiscover_tasks()
 app.autodiscover_tasks(["caseflow.audit", "caseflow.callbacks", "caseflow.team"])

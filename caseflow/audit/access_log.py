@@ -26,8 +26,6 @@ from caseflow.audit.models import AccessAction, AccessLog
 from caseflow.audit.page_names import NAMED_PAGES, PAGE_NAMES
 from caseflow.cases.models import Case
 
-_NOT_SHOWN = {"id", "version", "search_name", "form_token"}
-
 # --- The access log ------------------------------------------------------------------------
 
 _NOTED = "_caseflow_access_noted"

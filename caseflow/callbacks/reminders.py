@@ -1,4 +1,4 @@
-"""Call-backs: planning them in free slots, their outcomes, reminders and escalation.
+"""Call-back reminders and escalation, and the reminders' e-mail.
 
 The database is the truth. Reminders are not Celery tasks waiting for an ETA
 (Redis would deliver those again after the visibility timeout); a beat task
@@ -27,7 +27,6 @@ from caseflow.notifications.services import team_watch
 
 # The e-mail task (callbacks/tasks.py), called by its name: that module imports this one.
 EMAIL_TASK = "caseflow.tasks.notifications_email"
-
 
 
 def _due_key(callback: Callback, event: str) -> str:
