@@ -485,7 +485,7 @@ def world(advisor, team_lead) -> World:
     # A free morning slot with room for the widest window, for the plan and reschedule forms.
     free = next(slot for slot in slots[1:] if timezone.localtime(slot).time() == office_hours.slot_times()[0])
     callback = callback_schedule(case=case, by=advisor, assigned_to=advisor, due_at=slots[0],
-                                           window_minutes=15, subject="Bellen", phone="+31612345678")  # fmt: skip
+                                 window_minutes=15, subject="Bellen", phone="+31612345678")  # fmt: skip
     referral = referral_make(case=case, loket=Loket.objects.get(code="regelrecht"), by=advisor, advice=None,
                              manual_reason="Juridisch")  # fmt: skip
     record = consent_give(

@@ -44,7 +44,7 @@ def test_every_main_page_loads_without_csp_violations_or_other_hosts(
     case = case_with_call(advisor, at_home="yes", at_home_since=timezone.localdate() - dt.timedelta(weeks=6))
     slot = office_hours.slots(after=timezone.now(), days=1)[0]
     callback_schedule(case=case, by=advisor, assigned_to=advisor, due_at=slot, window_minutes=15,
-                                subject="Bellen", phone="+31612345678")  # fmt: skip
+                      subject="Bellen", phone="+31612345678")  # fmt: skip
     ref = case.reference
 
     _visit(page, "/login/", csp_violations)

@@ -153,7 +153,7 @@ def test_the_service_refuses_a_stale_version_and_changes_nothing(case, advisor, 
 
     with pytest.raises(ConcurrentEditError) as refused:
         case_update(case=case, expected_version=1, by=other_advisor, summary="Tweede", topics=[],
-                                  owner=other_advisor)
+                    owner=other_advisor)
 
     assert refused.value.changed_by == advisor
     assert str(advisor) in refused.value.message()
@@ -224,7 +224,7 @@ def test_a_child_edit_and_a_case_edit_at_the_same_moment_one_wins(anna, bram):
     outcomes = at_once(
         lambda: services.child_update(case=case, expected_version=1, by=anna, fields={"school_name": "De Regenboog"}),
         lambda: case_update(case=case, expected_version=1, by=bram, summary="Bram", topics=[],
-                                          owner=bram),
+                            owner=bram),
     )
     errors = [outcome for outcome in outcomes if isinstance(outcome, ConcurrentEditError)]
     assert len(errors) == 1, outcomes

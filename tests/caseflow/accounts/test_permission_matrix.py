@@ -202,7 +202,7 @@ def _example_rows(advisor) -> dict[str, str]:
     case = case_with_call(advisor)
     slot = office_hours.slots(after=timezone.now(), days=1)[0]
     callback = callback_schedule(case=case, by=advisor, assigned_to=advisor, due_at=slot, window_minutes=15,
-                                           subject="Bellen", phone="+31612345678")  # fmt: skip
+                                 subject="Bellen", phone="+31612345678")  # fmt: skip
     referral = referral_make(case=case, loket=Loket.objects.get(code="regelrecht"), by=advisor, advice=None,
                              manual_reason="Juridisch")  # fmt: skip
     record = consent_give(

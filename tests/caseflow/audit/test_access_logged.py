@@ -51,10 +51,10 @@ def _case_shown_everywhere(advisor, team_lead) -> tuple[Case, dict[str, str]]:
                           at_home="yes", at_home_since=MORNING.date() - dt.timedelta(weeks=6))  # fmt: skip
     case.refresh_from_db()
     case_update(case=case, expected_version=case.version, by=advisor, summary="Samenvatting-wandel",
-                         topics=[], owner=advisor)  # fmt: skip
+                topics=[], owner=advisor)  # fmt: skip
     slot = office_hours.slots(after=MORNING, days=1)[0]
     callback = callback_schedule(case=case, by=advisor, assigned_to=advisor, due_at=slot, window_minutes=15,
-                                           subject="Terugbel-wandel", phone=PHONE)  # fmt: skip
+                                 subject="Terugbel-wandel", phone=PHONE)  # fmt: skip
     referral = referral_make(case=case, loket=Loket.objects.get(code="regelrecht"), by=advisor, advice=None,
                              manual_reason="Juridisch")  # fmt: skip
     referral_set_status(referral=referral, by=advisor, status=referral.status, notes="Verwijs-wandel")

@@ -198,7 +198,7 @@ def _case_with_everything(advisor, other_advisor, *, loket_code="onderwijsconsul
                     content=lambda categories: b"samenvatting")  # fmt: skip
     consent_withdraw(record=record, by=advisor, reason="De ouder wil het niet meer")
     callback_schedule(case=case, by=advisor, assigned_to=other_advisor, due_at=TUESDAY_8_DEC,
-                                window_minutes=15, subject="Uitslag bespreken", phone="+31612345678")  # fmt: skip
+                      window_minutes=15, subject="Uitslag bespreken", phone="+31612345678")  # fmt: skip
     return case
 
 

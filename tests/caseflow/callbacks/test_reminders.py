@@ -154,9 +154,9 @@ def test_a_rescheduled_callback_is_reminded_again_at_its_new_time_and_only_then(
     # At 10:25 the advisor moves both: the reminded one to 11:30, the other one to 12:00.
     time_machine.move_to(at(TUESDAY, "10:25"), tick=False)
     callback_reschedule(callback=moved_after_reminder, by=advisor, due_at=at(TUESDAY, "11:30"),
-                                  window_minutes=15)  # fmt: skip
+                        window_minutes=15)  # fmt: skip
     callback_reschedule(callback=moved_before_reminder, by=advisor, due_at=at(TUESDAY, "12:00"),
-                                  window_minutes=15)  # fmt: skip
+                        window_minutes=15)  # fmt: skip
     moved_after_reminder.refresh_from_db()
     assert (moved_after_reminder.status, moved_after_reminder.reminded_at) == (CallbackStatus.PLANNED, None)
 
@@ -231,7 +231,7 @@ def test_a_done_cancelled_not_reached_or_closed_callback_is_never_reminded_nor_e
         callback_finish(callback=callback, by=advisor, status=status, note="Geregeld")
     closed_case.refresh_from_db()
     case_close(case=closed_case, expected_version=closed_case.version, by=advisor,
-                        reason=CloseReason.ANSWERED)  # fmt: skip
+               reason=CloseReason.ANSWERED)  # fmt: skip
 
     # Through the reminder times, the window ends and well past the overdue time.
     for moment in ("10:20", "10:30", "10:35", "10:50", "12:00", "13:00", "17:00"):
@@ -412,7 +412,7 @@ def test_without_a_team_lead_the_advisors_hear_of_a_team_call_back_and_of_an_ove
     case = case_with_call(advisor)
     due = office_hours.slots(after=timezone.now(), days=5)[0]
     callback = callback_schedule(case=case, by=advisor, assigned_to=None, due_at=due, window_minutes=15,
-                                           subject="Terugbellen")  # fmt: skip
+                                 subject="Terugbellen")  # fmt: skip
 
     callbacks_remind_due(now=due)
     callbacks_escalate_overdue(now=due + timedelta(hours=3))

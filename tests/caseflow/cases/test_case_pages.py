@@ -66,7 +66,7 @@ def test_an_open_case_offers_closing_not_reopening(advisor_client, case):
 
 def test_reopening_a_closed_case_clears_how_it_was_closed(advisor_client, advisor, case):
     closed = case_close(case=case, expected_version=case.version, by=advisor, reason="other",
-                                      note="Geen vraag meer")
+                        note="Geen vraag meer")
 
     response = advisor_client.post(reverse("case_reopen", args=[case.reference]), {"version": closed.version})
 

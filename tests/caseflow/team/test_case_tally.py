@@ -95,7 +95,7 @@ def test_the_tally_follows_every_kind_of_change(advisor, other_advisor, team_lea
     Case.objects.get(pk=cases[3].pk).delete()
     closed_long_open = Case.objects.get(pk=long_open.pk)
     case_close(case=closed_long_open, expected_version=closed_long_open.version, by=advisor,
-                        reason="answered")  # fmt: skip
+               reason="answered")  # fmt: skip
     assert_tally_is_right()
 
     tally.compact()
@@ -110,7 +110,7 @@ def test_a_call_that_changes_only_the_last_contact_writes_no_tally_row(advisor):
     def call() -> None:
         case.refresh_from_db()
         case_record_contact(case=case, by=advisor, contact_at=timezone.now(), at_home="no",
-                                     at_home_since=None)  # fmt: skip
+                            at_home_since=None)  # fmt: skip
 
     call()
     call()  # the second contact puts a new case in progress: a change of group
