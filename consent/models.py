@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -171,7 +172,14 @@ class ConsentRecord(AppendOnly):
         ordering = ["-given_at", "-id"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
-        indexes = [models.Index(fields=["case", "purpose", "recipient_code"], name="consent_lookup")]
+        indexes = [
+            models.Index(fields=["case", "purpose", "recipient_code"], name="consent_lookup"),
+            # The dashboard's consents expiring soon: a few hundred of 30,000 (make bench: 10 ms
+            # against 19 for its count).
+            models.Index(
+                fields=["valid_until"], include=["case"], name="consent_expiry", condition=Q(withdrawn_at=None)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.purpose.code} → {self.recipient_code}"
