@@ -102,7 +102,7 @@ def _pages(results) -> list[str]:
     return lines
 
 
-def _figures(figures: list[tuple[str, int, float]]) -> list[str]:
+def _figures(figures: list[tuple[str, int | None, float]]) -> list[str]:
     """What the apps' figures add to the dashboard: their counts and each one's query, in-process."""
     if not figures:
         return []
@@ -110,7 +110,7 @@ def _figures(figures: list[tuple[str, int, float]]) -> list[str]:
         "",
         "Dashboard figures the apps add (count at this volume; median ms of its query in-process, part of the "
         "dashboard's time):",
-        *(f"  {label:<45}{count:>9,}{ms:>9.1f} ms" for label, count, ms in figures),
+        *(f"  {label:<48}{_count(count):>9}{ms:>9.1f} ms" for label, count, ms in figures),
     ]
 
 

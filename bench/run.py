@@ -117,7 +117,7 @@ class Results:
     def __init__(self, *, args, seeding: float | None, volume: dict):
         self.args, self.seeding, self.volume = args, seeding, volume
         self.pages, self.checked, self.timings, self.load, self.reminders = [], None, {}, None, None
-        self.figures: list[tuple[str, int, float]] = []  # the dashboard's added figures: count, ms
+        self.figures: list[tuple[str, int | None, float]] = []  # the dashboard's added figures: count, ms
         self.seconds = 0.0
 
 
