@@ -30,3 +30,27 @@ def test_a_task_sent_before_the_worker_starts_is_not_lost(transactional_db, tmp_
             assert pending.get(timeout=30)["pid"] != os.getpid()
         finally:
             worker.stop()
+
+
+def test_a_worker_knows_every_task_beat_sends_by_the_name_beat_sends():
+    """Beat sends a task by its name; a worker that does not know the name drops the message and
+    nothing is reminded. A fresh process finds the tasks as a worker does (autodiscovery), so that
+    a task module that moves, or loses its `name=`, fails here."""
+    import json
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import json, django; django.setup()\n"
+        "from caseflow.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "print(json.dumps(sorted(app.tasks)))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "caseflow.settings", "CASEFLOW_ENV": "development"}
+    found = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    known = set(json.loads(found.stdout.splitlines()[-1]))
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled - known == set()
+    assert {"caseflow.tasks.notifications_email", "caseflow.tasks.ping"} <= known  # queued by name, not by beat
