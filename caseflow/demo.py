@@ -70,15 +70,25 @@ def demo_rows_insert(model, rows: list, *, batch_size: int = 1_000) -> None:
         model.history.bulk_history_create(changed, batch_size=batch_size, update=True)
 
 
-@contextmanager
-def _as_made(rows: list) -> Iterator[None]:
+def _as_made(rows: list):
     """The rows as they were made, for the length of the block."""
+
+    def then(row) -> dict:
+        moment, user, values = row._demo_as_made
+        return {**values, "_history_date": moment, "_history_user": user}
+
+    return demo_rows_showing(rows, then)
+
+
+@contextmanager
+def demo_rows_showing(rows: list, values_of: Callable[[object], dict]) -> Iterator[None]:
+    """Each row with the attribute values `values_of(row)` gives, for the length of the block
+    (to write a history row of it as it was), and as it is again after."""
     present = []
     for row in rows:
-        moment, user, values = row._demo_as_made
-        names = [*values, "_history_date", "_history_user"]
-        present.append({name: getattr(row, name) for name in names})
-        for name, value in {**values, "_history_date": moment, "_history_user": user}.items():
+        values = values_of(row)
+        present.append({name: getattr(row, name) for name in values})
+        for name, value in values.items():
             setattr(row, name, value)
     try:
         yield

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -23,6 +22,7 @@ from faker import Faker
 
 from caseflow.accounts import roles
 from caseflow.cases.models import AtHome, Case, CaseReferenceCounter, CaseStatus, CloseReason, Topic
+from caseflow.demo import demo_rows_showing
 from caseflow.lib.history import writes_keeping_history_otherwise
 from intake.models import (
     Call,
@@ -323,7 +323,7 @@ def _case_history(cases: list[Case]) -> list:
     """As the services leave it: a "+" row of the case as case_open made it (new, no
     contact yet) at its opening, and a "~" row of the case as it is now, at its last
     change (the closing or the latest call), both by its owner. Returns both."""
-    with _as_opened(cases):
+    with demo_rows_showing(cases, lambda case: _AS_OPENED):
         opened = Case.history.bulk_history_create(cases, batch_size=CHUNK)
     for case in cases:
         case._history_date = case.closed_at or case.last_contact_at
@@ -332,20 +332,6 @@ def _case_history(cases: list[Case]) -> list:
 
 _AS_OPENED = {"status": CaseStatus.NEW, "closed_at": None, "close_reason": "", "last_contact_at": None,
               "at_home": AtHome.NO, "at_home_since": None}
-
-
-@contextmanager
-def _as_opened(cases: list[Case]):
-    final = [{name: getattr(case, name) for name in _AS_OPENED} for case in cases]
-    for case in cases:
-        for name, value in _AS_OPENED.items():
-            setattr(case, name, value)
-    try:
-        yield
-    finally:
-        for case, values in zip(cases, final, strict=True):
-            for name, value in values.items():
-                setattr(case, name, value)
 
 
 def _topic_links(model, owner_field: str, pairs: list) -> dict[int, list]:
