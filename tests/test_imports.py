@@ -9,6 +9,7 @@ still makes the circle, it only moves the failure from start-up to the first cal
 from __future__ import annotations
 
 import ast
+import graphlib
 from pathlib import Path
 
 import pytest
@@ -57,28 +58,29 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def _import_nodes(tree: ast.AST):
+class _Imports(ast.NodeVisitor):
     """Every import statement, at any depth, except those under `if TYPE_CHECKING:`."""
-    for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            yield from (inner for orelse in node.orelse for inner in _import_nodes_of(orelse))
-            continue
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            yield node
-        yield from _import_nodes(node)
 
+    def __init__(self) -> None:
+        self.found: list[ast.Import | ast.ImportFrom] = []
 
-def _import_nodes_of(node: ast.AST):
-    if isinstance(node, ast.Import | ast.ImportFrom):
-        yield node
-    yield from _import_nodes(node)
+    def visit_If(self, node: ast.If) -> None:
+        for child in node.orelse if _is_type_checking(node) else [node.test, *node.body, *node.orelse]:
+            self.visit(child)
+
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        self.found.append(node)
+
+    visit_ImportFrom = visit_Import
 
 
 def _imported(module: str, path: Path, modules: dict[str, Path]) -> set[str]:
     """The project modules that `module` imports (`from a import b` is a.b when b is a module)."""
     found = set()
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in _import_nodes(ast.parse(path.read_text(), str(path))):
+    imports = _Imports()
+    imports.visit(ast.parse(path.read_text(), str(path)))
+    for node in imports.found:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names if alias.name in modules)
             continue
@@ -99,44 +101,22 @@ def _graph() -> dict[str, set[str]]:
     return {module: _imported(module, path, modules) for module, path in modules.items()}
 
 
-def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected groups of more than one module (Tarjan), each as a sorted list."""
-    index, low, stack, on_stack, groups = {}, {}, [], set(), []
-
-    def visit(module: str) -> None:
-        index[module] = low[module] = len(index)
-        stack.append(module)
-        on_stack.add(module)
-        for imported in graph.get(module, ()):
-            if imported not in index:
-                visit(imported)
-                low[module] = min(low[module], low[imported])
-            elif imported in on_stack:
-                low[module] = min(low[module], index[imported])
-        if low[module] == index[module]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == module:
-                    break
-            if len(group) > 1:
-                groups.append(sorted(group))
-
-    for module in sorted(graph):
-        if module not in index:
-            visit(module)
-    return groups
+def _circle(graph: dict[str, set[str]]) -> list[str]:
+    """One circle of imports, its first module repeated at its end; [] when there is none."""
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as found:
+        return found.args[1]
+    return []
 
 
 def test_no_module_imports_itself_back_through_others():
-    assert _circles(_graph()) == []
+    assert _circle(_graph()) == []
 
 
 def test_the_circle_check_finds_a_circle_through_an_import_inside_a_function(tmp_path):
     graph = {"a.services": {"a.tasks"}, "a.tasks": {"a.services"}, "a.views": {"a.services"}}
-    assert _circles(graph) == [["a.services", "a.tasks"]]
+    assert set(_circle(graph)) == {"a.services", "a.tasks"}
     source = "def later():\n    from caseflow.cases import services\n"
     path = tmp_path / "late.py"
     path.write_text(source)
